@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: MIT
+#include "errmsg_p.h"
+
+#include "sockettask.h"
+
+#include <QSet>
+
+#include <cmath>
+
+namespace ErrMsg {
+
+namespace {
+
+const QString connectParam = QStringLiteral("connectSocket:fail parameter error: ");
+const QString sendParam = QStringLiteral("sendSocketMessage:fail parameter error: ");
+const QString closeParam = QStringLiteral("closeSocket:fail parameter error: ");
+
+// RFC 7230: a header name is a token; RFC 6455 4.1: so is each subprotocol.
+bool isToken(const QString &s)
+{
+    if (s.isEmpty())
+        return false;
+    static const QString separators = QStringLiteral("()<>@,;:\\\"/[]?={} \t");
+    for (QChar c : s) {
+        if (c.unicode() <= 0x20 || c.unicode() >= 0x7f || separators.contains(c))
+            return false;
+    }
+    return true;
+}
+
+// Names the handshake writes itself; letting a user override them breaks the handshake.
+bool isHandshakeHeader(const QString &name)
+{
+    static const QSet<QString> owned
+        = { QStringLiteral("host"), QStringLiteral("connection"), QStringLiteral("upgrade"),
+              QStringLiteral("sec-websocket-key"), QStringLiteral("sec-websocket-version"),
+              QStringLiteral("sec-websocket-extensions"), QStringLiteral("content-length") };
+    return owned.contains(name.toLower());
+}
+
+constexpr qsizetype maxHeaderValueBytes = 8192; // what common servers accept per header line
+
+// A string as it appears in an errMsg: quoted, control characters spelled out.
+QString quoted(const QString &s)
+{
+    QString out = QStringLiteral("\"");
+    for (QChar c : s) {
+        switch (c.unicode()) {
+        case '\r':
+            out += QStringLiteral("\\r");
+            break;
+        case '\n':
+            out += QStringLiteral("\\n");
+            break;
+        case '\t':
+            out += QStringLiteral("\\t");
+            break;
+        case '"':
+            out += QStringLiteral("\\\"");
+            break;
+        case '\\':
+            out += QStringLiteral("\\\\");
+            break;
+        default:
+            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+                out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+            else
+                out += c;
+        }
+    }
+    return out + QLatin1Char('"');
+}
+
+QString jsNumber(double v)
+{
+    if (std::isnan(v))
+        return QStringLiteral("NaN");
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("Infinity") : QStringLiteral("-Infinity");
+    return QString::number(v, 'g', 17);
+}
+
+bool isNumber(const QVariant &v)
+{
+    switch (v.metaType().id()) {
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+    case QMetaType::Long:
+    case QMetaType::ULong:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+    case QMetaType::Double:
+    case QMetaType::Float:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isObject(const QVariant &v)
+{
+    const int id = v.metaType().id();
+    return id == QMetaType::QVariantMap || id == QMetaType::QVariantHash;
+}
+
+bool isArray(const QVariant &v)
+{
+    const int id = v.metaType().id();
+    return id == QMetaType::QVariantList || id == QMetaType::QStringList;
+}
+
+bool isString(const QVariant &v)
+{
+    return v.metaType().id() == QMetaType::QString;
+}
+
+QString shouldBe(
+    const QString &prefix, const QString &what, const QString &expected, const QVariant &actual)
+{
+    return prefix + what + QStringLiteral(" should be ") + expected + QStringLiteral(" instead of ")
+        + typeName(actual);
+}
+
+QString checkHeader(const QVariant &header, ConnectRequest *request)
+{
+    if (!header.isValid())
+        return {};
+    if (!isObject(header))
+        return shouldBe(
+            connectParam, QStringLiteral("parameter.header"), QStringLiteral("Object"), header);
+    const QVariantMap map = header.toMap();
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        const QString &name = it.key();
+        const QString where = QStringLiteral("parameter.header[%1]").arg(quoted(name));
+        if (!isToken(name))
+            return connectParam
+                + QStringLiteral("parameter.header name %1 is not a valid HTTP token")
+                      .arg(quoted(name));
+        if (isHandshakeHeader(name))
+            return connectParam + where
+                + QStringLiteral(" is set by the WebSocket handshake and cannot be given");
+        if (!isString(it.value()))
+            return shouldBe(connectParam, where, QStringLiteral("String"), it.value());
+        const QString value = it.value().toString();
+        if (value.contains(QLatin1Char('\r')) || value.contains(QLatin1Char('\n'))
+            || value.contains(QChar(0)))
+            return connectParam + where + QStringLiteral(" must not contain CR, LF or NUL");
+        QByteArray bytes = value.toUtf8();
+        if (bytes.size() > maxHeaderValueBytes)
+            return connectParam + where
+                + QStringLiteral(" is longer than %1 bytes").arg(maxHeaderValueBytes);
+        request->header.append({ name.toLatin1(), std::move(bytes) });
+    }
+    return {};
+}
+
+QString checkProtocols(const QVariant &protocols, ConnectRequest *request)
+{
+    if (!protocols.isValid())
+        return {};
+    if (!isArray(protocols))
+        return shouldBe(connectParam, QStringLiteral("parameter.protocols"),
+            QStringLiteral("Array"), protocols);
+    const QVariantList list = protocols.toList();
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const QString where = QStringLiteral("parameter.protocols[%1]").arg(i);
+        if (!isString(list.at(i)))
+            return shouldBe(connectParam, where, QStringLiteral("String"), list.at(i));
+        const QString token = list.at(i).toString();
+        if (!isToken(token))
+            return connectParam + where
+                + QStringLiteral(" %1 is not a valid protocol token").arg(quoted(token));
+        if (request->protocols.contains(token))
+            return connectParam + where + QStringLiteral(" %1 is a duplicate").arg(quoted(token));
+        request->protocols.append(token);
+    }
+    return {};
+}
+
+QString checkTimeout(const QVariant &timeout, ConnectRequest *request)
+{
+    if (!timeout.isValid())
+        return {};
+    if (!isNumber(timeout))
+        return shouldBe(
+            connectParam, QStringLiteral("parameter.timeout"), QStringLiteral("Number"), timeout);
+    const double ms = timeout.toDouble();
+    if (!std::isfinite(ms) || ms < 0)
+        return connectParam
+            + QStringLiteral("parameter.timeout must be a finite number >= 0, not %1")
+                  .arg(jsNumber(ms));
+    // QTimer counts in int milliseconds; anything longer than ~24 days is "no deadline" anyway.
+    request->timeout = ms >= double(std::numeric_limits<int>::max()) ? 0 : int(std::ceil(ms));
+    return {};
+}
+
+QString checkFlag(const QVariant &flag, const QString &name, std::optional<bool> *out)
+{
+    if (!flag.isValid())
+        return {};
+    if (flag.metaType().id() != QMetaType::Bool)
+        return shouldBe(
+            connectParam, QStringLiteral("parameter.") + name, QStringLiteral("Boolean"), flag);
+    if (out)
+        *out = flag.toBool();
+    return {};
+}
+
+} // namespace
+
+QString exceedLimit(int limit)
+{
+    return QStringLiteral("connectSocket:fail exceed max concurrent socket tasks: %1").arg(limit);
+}
+
+QString connectFailed(const QString &why)
+{
+    return QStringLiteral("connectSocket:fail ") + why;
+}
+
+QString connectionFailed(const QString &why)
+{
+    return QStringLiteral("socketTask:fail ") + why;
+}
+
+QString typeName(const QVariant &value)
+{
+    if (!value.isValid())
+        return QStringLiteral("Undefined");
+    if (isNumber(value))
+        return QStringLiteral("Number");
+    if (isObject(value))
+        return QStringLiteral("Object");
+    if (isArray(value))
+        return QStringLiteral("Array");
+    switch (value.metaType().id()) {
+    case QMetaType::Nullptr:
+        return QStringLiteral("Null");
+    case QMetaType::Bool:
+        return QStringLiteral("Boolean");
+    case QMetaType::QString:
+        return QStringLiteral("String");
+    case QMetaType::QByteArray:
+        return QStringLiteral("ArrayBuffer");
+    case QMetaType::QUrl:
+        return QStringLiteral("URL");
+    default:
+        break;
+    }
+    if (value.metaType() == QMetaType::fromType<SocketTask::ScriptType>())
+        return value.value<SocketTask::ScriptType>().name;
+    return QString::fromLatin1(value.metaType().name());
+}
+
+QString checkConnectOption(const QVariant &option, ConnectRequest *request)
+{
+    // 1. options
+    if (!isObject(option))
+        return shouldBe(
+            connectParam, QStringLiteral("parameter"), QStringLiteral("Object"), option);
+    const QVariantMap map = option.toMap();
+
+    // 2. url's type; 3. url's value (Taro's own wording for 3)
+    const QVariant url = map.value(QStringLiteral("url"));
+    QString urlText;
+    if (isString(url))
+        urlText = url.toString();
+    else if (url.metaType().id() == QMetaType::QUrl)
+        urlText = url.toUrl().toString();
+    else
+        return shouldBe(
+            connectParam, QStringLiteral("parameter.url"), QStringLiteral("String"), url);
+    const QUrl parsed(urlText, QUrl::StrictMode);
+    const QString scheme = parsed.scheme();
+    if (!parsed.isValid() || (scheme != QLatin1String("ws") && scheme != QLatin1String("wss"))
+        || parsed.host().isEmpty() || parsed.hasFragment())
+        return QStringLiteral("connectSocket:fail request:fail invalid url %1")
+            .arg(quoted(urlText));
+    request->url = parsed;
+
+    // 4..6, then the flags that the contract lists without a number of their own
+    QString error = checkHeader(map.value(QStringLiteral("header")), request);
+    if (error.isEmpty())
+        error = checkProtocols(map.value(QStringLiteral("protocols")), request);
+    if (error.isEmpty())
+        error = checkTimeout(map.value(QStringLiteral("timeout")), request);
+    if (error.isEmpty())
+        error = checkFlag(map.value(QStringLiteral("tcpNoDelay")), QStringLiteral("tcpNoDelay"),
+            &request->tcpNoDelay);
+    if (error.isEmpty())
+        error = checkFlag(map.value(QStringLiteral("perMessageDeflate")),
+            QStringLiteral("perMessageDeflate"), nullptr);
+    return error;
+}
+
+QString checkSendOption(const QVariant &option, QVariant *data)
+{
+    if (!isObject(option))
+        return shouldBe(sendParam, QStringLiteral("parameter"), QStringLiteral("Object"), option);
+    *data = option.toMap().value(QStringLiteral("data"));
+    return {};
+}
+
+QString checkSendData(const QVariant &data)
+{
+    const int id = data.metaType().id();
+    if (id == QMetaType::QByteArray)
+        return {};
+    if (id != QMetaType::QString)
+        return shouldBe(sendParam, QStringLiteral("parameter.data"),
+            QStringLiteral("String or ArrayBuffer"), data);
+    // A text frame must be valid UTF-8; a lone surrogate would be sent as a replacement
+    // character, silently changing the message.
+    const QString text = data.toString();
+    if (Q_LIKELY(QStringView(text).isValidUtf16()))
+        return {};
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        const bool pairedHigh
+            = c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate();
+        if (pairedHigh) {
+            ++i;
+        } else if (c.isSurrogate()) {
+            return sendParam
+                + QStringLiteral("parameter.data has a lone UTF-16 surrogate at index %1").arg(i);
+        }
+    }
+    return {};
+}
+
+QString checkCloseOption(const QVariant &option, int *code, QString *reason)
+{
+    *code = 1000;
+    reason->clear();
+    if (!option.isValid())
+        return {};
+    if (!isObject(option))
+        return shouldBe(closeParam, QStringLiteral("parameter"), QStringLiteral("Object"), option);
+    const QVariantMap map = option.toMap();
+    const QVariant codeValue = map.value(QStringLiteral("code"));
+    if (codeValue.isValid()) {
+        if (!isNumber(codeValue))
+            return shouldBe(
+                closeParam, QStringLiteral("parameter.code"), QStringLiteral("Number"), codeValue);
+        const double c = codeValue.toDouble();
+        if (c != std::trunc(c) || c < 0 || c > 65535)
+            return closeCode;
+        *code = int(c);
+    }
+    const QVariant reasonValue = map.value(QStringLiteral("reason"));
+    if (reasonValue.isValid()) {
+        if (!isString(reasonValue))
+            return shouldBe(closeParam, QStringLiteral("parameter.reason"),
+                QStringLiteral("String"), reasonValue);
+        *reason = reasonValue.toString();
+    }
+    return checkClose(*code, *reason);
+}
+
+QString checkClose(int code, const QString &reason)
+{
+    if (code != 1000 && (code < 3000 || code > 4999))
+        return closeCode;
+    if (reason.toUtf8().size() > 123)
+        return closeReason;
+    return {};
+}
+
+} // namespace ErrMsg

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "testserver.h"
+
+#include <QTcpSocket>
+#include <QWebSocket>
+
+TestServer::TestServer(Mode mode, QObject *parent) : QObject(parent), m_mode(mode)
+{
+    if (mode == Echo || mode == TwoThenClose) {
+        m_ws.setSupportedSubprotocols({ QStringLiteral("chat"), QStringLiteral("superchat") });
+        connect(&m_ws, &QWebSocketServer::newConnection, this, &TestServer::onWebSocket);
+        if (!m_ws.listen(QHostAddress::LocalHost, 0))
+            qFatal("TestServer: cannot listen: %s", qPrintable(m_ws.errorString()));
+    } else {
+        connect(&m_tcp, &QTcpServer::newConnection, this, &TestServer::onTcp);
+        if (!m_tcp.listen(QHostAddress::LocalHost, 0))
+            qFatal("TestServer: cannot listen: %s", qPrintable(m_tcp.errorString()));
+    }
+}
+
+TestServer::~TestServer()
+{
+    for (const auto &client : std::as_const(clients)) {
+        if (client) {
+            client->disconnect(this);
+            client->abort();
+        }
+    }
+}
+
+quint16 TestServer::port() const
+{
+    return m_ws.isListening() ? m_ws.serverPort() : m_tcp.serverPort();
+}
+
+QUrl TestServer::url() const
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1/path?q=1").arg(port()));
+}
+
+void TestServer::onWebSocket()
+{
+    while (QWebSocket *socket = m_ws.nextPendingConnection()) {
+        socket->setParent(this);
+        ++connections;
+        handshakes.append(socket->request());
+        clients.append(socket);
+        connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &m) {
+            received.append(m);
+            const QStringList words = m.split(QLatin1Char(' '));
+            if (m == QLatin1String("drop")) {
+                socket->abort();
+            } else if (words.size() >= 2 && words.first() == QLatin1String("close")) {
+                socket->close(QWebSocketProtocol::CloseCode(words.at(1).toInt()),
+                    words.mid(2).join(QLatin1Char(' ')));
+            } else if (words.size() == 2 && words.first() == QLatin1String("burst")) {
+                const int n = words.at(1).toInt();
+                for (int i = 0; i < n; ++i)
+                    socket->sendTextMessage(QString::number(i));
+            } else if (words.size() == 2 && words.first() == QLatin1String("big")) {
+                socket->sendBinaryMessage(QByteArray(words.at(1).toLongLong(), 'x'));
+            } else {
+                socket->sendTextMessage(m);
+            }
+            Q_EMIT messageReceived();
+        });
+        connect(
+            socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &m) {
+                received.append(m);
+                socket->sendBinaryMessage(m);
+                Q_EMIT messageReceived();
+            });
+        connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+            closes.append({ socket->closeCode(), socket->closeReason() });
+            Q_EMIT clientDisconnected();
+        });
+        if (m_mode == TwoThenClose) {
+            socket->sendTextMessage(QStringLiteral("one"));
+            socket->sendTextMessage(QStringLiteral("two"));
+            socket->close(QWebSocketProtocol::CloseCode(4000), QStringLiteral("bye"));
+        }
+        Q_EMIT clientConnected();
+    }
+}
+
+void TestServer::onTcp()
+{
+    while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+        socket->setParent(this);
+        ++connections;
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
+            buffer->append(socket->readAll());
+            if (!buffer->contains("\r\n\r\n"))
+                return;
+            rawRequests.append(*buffer);
+            if (m_mode == Refuse403)
+                socket->write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+            else if (m_mode == Refuse404)
+                socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+            // Hang: say nothing, keep the connection.
+        });
+        Q_EMIT clientConnected();
+    }
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QList>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPointer>
+#include <QTcpServer>
+#include <QUrl>
+#include <QWebSocketServer>
+
+class QWebSocket;
+
+// A real WebSocket peer on an ephemeral loopback port, playing one scenario of the tests.
+class TestServer : public QObject
+{
+    Q_OBJECT
+public:
+    enum Mode {
+        // Echoes every message, and obeys commands sent as text:
+        //   "drop"               drop TCP without a close frame
+        //   "close CODE REASON"  close with that code and reason
+        //   "burst N"            send N text messages "0".."N-1"
+        //   "big N"              send one binary message of N bytes
+        Echo,
+        TwoThenClose, // on open: send "one", "two", then close 4000 "bye"
+        Refuse403, // answer the handshake with HTTP 403
+        Refuse404, // answer the handshake with HTTP 404
+        Hang, // accept TCP, never answer
+    };
+    Q_ENUM(Mode)
+
+    explicit TestServer(Mode mode, QObject *parent = nullptr);
+    ~TestServer() override;
+
+    QUrl url() const;
+    quint16 port() const;
+
+    // What the server saw.
+    QList<QNetworkRequest> handshakes; // WebSocket modes
+    QList<QByteArray> rawRequests; // Refuse*/Hang modes
+    QList<QVariant> received; // messages from clients, in order
+    struct Close
+    {
+        int code;
+        QString reason;
+    };
+    QList<Close> closes; // close code/reason each client sent us
+    int connections = 0;
+    QList<QPointer<QWebSocket>> clients;
+
+Q_SIGNALS:
+    void clientConnected();
+    void messageReceived();
+    void clientDisconnected();
+
+private:
+    void onWebSocket();
+    void onTcp();
+    Mode m_mode;
+    QWebSocketServer m_ws { QStringLiteral("TestServer"), QWebSocketServer::NonSecureMode };
+    QTcpServer m_tcp;
+};
