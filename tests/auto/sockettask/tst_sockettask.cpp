@@ -185,6 +185,8 @@ private Q_SLOTS:
     // Qt 6.4.2 traps not covered above
     void fact_freshWebSocketPerTask();
     void fact_noCloseWarningWhileConnecting();
+    void fact_sendAfterDropBeforeOnClose();
+    void fact_invalidUrlRejectedBeforeOpen();
 
 private:
     int m_firstTaskId = 0;
@@ -1409,6 +1411,42 @@ void tst_SocketTask::fact_noCloseWarningWhileConnecting()
     task->close();
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "close:1006:" }));
+}
+
+void tst_SocketTask::fact_sendAfterDropBeforeOnClose()
+{
+    // Qt 6.4's send on a socket that is gone returns 0 and says nothing; we say so.
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    log.attach(task.get());
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    CallbackLog calls;
+    // Runs after the task heard disconnected, before onClose is delivered.
+    connect(task->ws(), &QWebSocket::disconnected, this, [&] {
+        QCOMPARE(task->readyState(), SocketTask::OPEN);
+        task->send({ calls.callbacks(), QStringLiteral("into the void") });
+    });
+    task->send({ {}, QStringLiteral("drop") });
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
+    QCOMPARE(calls.results.at(0).errMsg,
+        QStringLiteral("sendSocketMessage:fail WebSocket is not connected"));
+}
+
+void tst_SocketTask::fact_invalidUrlRejectedBeforeOpen()
+{
+    // Qt 6.4's open() emits error synchronously for a bad scheme, and no disconnected after it:
+    // such a URL never reaches QWebSocket.
+    TestServer server(TestServer::Hang);
+    QUrl http = server.url();
+    http.setScheme(QStringLiteral("http"));
+    CallbackLog calls;
+    QCOMPARE(SocketTask::connectSocket(looseOptionFor(http), calls.callbacks()), nullptr);
+    QCOMPARE(calls.results.at(0).errMsg,
+        QStringLiteral("connectSocket:fail request:fail invalid url \"%1\"").arg(http.toString()));
+    QTest::qWait(50);
+    QCOMPARE(server.connections, 0);
 }
 
 QTEST_GUILESS_MAIN(tst_SocketTask)
