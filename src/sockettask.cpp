@@ -147,6 +147,7 @@ public:
     bool handshakeDone = false;
     bool closeQueued = false; // the connection is over; its Close event is queued or delivered
     bool abortedByUser = false;
+    bool listenersReleased = false; // after onClose: nothing more to hear
     QString error; // the first error, reported just before onClose
     int errorCloseCode = 1006;
 };
@@ -349,6 +350,14 @@ void SocketTaskPrivate::finish(Guard &guard)
             return;
     }
     notify(closeListeners, result, &SocketTask::closed, "onClose listener", guard);
+    if (guard.dead)
+        return;
+    // Nothing more will be heard: let go of what the listeners hold (JS closures among them).
+    openListeners.clear();
+    messageListeners.clear();
+    errorListeners.clear();
+    closeListeners.clear();
+    listenersReleased = true;
 }
 
 void SocketTaskPrivate::setState(SocketTask::ReadyState newState)
@@ -534,27 +543,46 @@ void SocketTask::close(const QVariant &option, const Callbacks &callbacks)
     report(callbacks, { result, 0 }, isOk(result), d->id);
 }
 
+void SocketTask::sendSocketMessage(
+    SocketTask *task, const QVariant &option, const Callbacks &callbacks)
+{
+    if (task && task->readyState() != CLOSED) {
+        task->send(option, callbacks);
+        return;
+    }
+    report(callbacks, { ErrMsg::sendNotConnected, 0 }, false, 0);
+}
+
+void SocketTask::closeSocket(SocketTask *task, const QVariant &option, const Callbacks &callbacks)
+{
+    if (task && task->readyState() != CLOSED) {
+        task->close(option, callbacks);
+        return;
+    }
+    report(callbacks, { ErrMsg::closeNotConnected, 0 }, false, 0);
+}
+
 void SocketTask::onOpen(std::function<void(const OnOpenCallbackResult &)> listener)
 {
-    if (listener)
+    if (listener && !d->listenersReleased)
         d->openListeners.push_back(std::move(listener));
 }
 
 void SocketTask::onMessage(std::function<void(const OnMessageCallbackResult &)> listener)
 {
-    if (listener)
+    if (listener && !d->listenersReleased)
         d->messageListeners.push_back(std::move(listener));
 }
 
 void SocketTask::onError(std::function<void(const OnErrorCallbackResult &)> listener)
 {
-    if (listener)
+    if (listener && !d->listenersReleased)
         d->errorListeners.push_back(std::move(listener));
 }
 
 void SocketTask::onClose(std::function<void(const OnCloseCallbackResult &)> listener)
 {
-    if (listener)
+    if (listener && !d->listenersReleased)
         d->closeListeners.push_back(std::move(listener));
 }
 

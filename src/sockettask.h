@@ -105,6 +105,14 @@ public:
     void close(const CloseOption &option);
     void close(const QVariant &option, const Callbacks &callbacks);
 
+    // WeChat's one-socket functions (Taro.sendSocketMessage, Taro.closeSocket) on the task they
+    // act on; with no task, or a CLOSED one, they fail with "WebSocket is not connected".
+    static void sendSocketMessage(
+        SocketTask *task, const QVariant &option, const Callbacks &callbacks);
+    static void closeSocket(SocketTask *task, const QVariant &option, const Callbacks &callbacks);
+
+    // Each call adds a listener; listeners run in the order they were added, from the event
+    // loop, never inside connectSocket/send/close. After onClose they are released.
     void onOpen(std::function<void(const OnOpenCallbackResult &)> listener);
     void onMessage(std::function<void(const OnMessageCallbackResult &)> listener);
     void onError(std::function<void(const OnErrorCallbackResult &)> listener);

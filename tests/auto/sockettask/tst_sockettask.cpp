@@ -172,6 +172,8 @@ private Q_SLOTS:
     void events_deleteInsideListener();
     void events_listenerSendsAndCloses();
     void errMsg_isLatestResult();
+    void events_listenersReleasedAfterClose();
+    void legacy_sendSocketMessageAndCloseSocket();
 
     // Lifetime and limits
     void limit_default();
@@ -1246,6 +1248,65 @@ void tst_SocketTask::errMsg_isLatestResult()
     task->send({ {}, QStringLiteral("drop") });
     QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     QVERIFY2(task->errMsg().startsWith("socketTask:fail "), qPrintable(task->errMsg()));
+}
+
+void tst_SocketTask::events_listenersReleasedAfterClose()
+{
+    // After onClose nothing more is heard, so what listeners hold is let go (no cycles through
+    // JS closures). A listener added by onError for onClose still hears it.
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    auto held = std::make_shared<int>(0);
+    QStringList heard;
+    task->onMessage([held](const auto &) {});
+    task->onError([&](const auto &) {
+        task->onClose([&](const auto &) { heard << "close added by onError"; });
+    });
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    QCOMPARE(held.use_count(), 2);
+    task->send({ {}, QStringLiteral("drop") });
+    QTRY_COMPARE(heard, QStringList({ "close added by onError" }));
+    QCOMPARE(held.use_count(), 1);
+    task->onClose([held](const auto &) {}); // too late: not kept
+    QCOMPARE(held.use_count(), 1);
+}
+
+void tst_SocketTask::legacy_sendSocketMessageAndCloseSocket()
+{
+    CallbackLog none;
+    SocketTask::sendSocketMessage(nullptr, QVariantMap { { "data", "x" } }, none.callbacks());
+    SocketTask::closeSocket(nullptr, QVariant(), none.callbacks());
+    QCOMPARE(none.calls, QStringList({ "fail", "complete", "fail", "complete" }));
+    QCOMPARE(none.results.at(0).errMsg,
+        QStringLiteral("sendSocketMessage:fail WebSocket is not connected"));
+    QCOMPARE(
+        none.results.at(2).errMsg, QStringLiteral("closeSocket:fail WebSocket is not connected"));
+
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    log.attach(task.get());
+    CallbackLog connecting; // a live task: the task's own rules answer
+    SocketTask::sendSocketMessage(
+        task.get(), QVariantMap { { "data", "x" } }, connecting.callbacks());
+    QCOMPARE(connecting.results.at(0).errMsg,
+        QStringLiteral("sendSocketMessage:fail SocketTask.readyState is not OPEN"));
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    CallbackLog open;
+    SocketTask::sendSocketMessage(task.get(), QVariantMap { { "data", "hi" } }, open.callbacks());
+    QCOMPARE(open.results.at(0).errMsg, QStringLiteral("sendSocketMessage:ok"));
+    QTRY_COMPARE(log.messages.size(), 1);
+    SocketTask::closeSocket(task.get(), QVariantMap { { "code", 4000 } }, open.callbacks());
+    QCOMPARE(open.results.at(2).errMsg, QStringLiteral("closeSocket:ok"));
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.close.code, 4000);
+    CallbackLog closed;
+    SocketTask::sendSocketMessage(task.get(), QVariantMap { { "data", "x" } }, closed.callbacks());
+    SocketTask::closeSocket(task.get(), QVariant(), closed.callbacks());
+    QCOMPARE(closed.results.at(0).errMsg,
+        QStringLiteral("sendSocketMessage:fail WebSocket is not connected"));
+    QCOMPARE(
+        closed.results.at(2).errMsg, QStringLiteral("closeSocket:fail WebSocket is not connected"));
 }
 
 // ---------------------------------------------------------------------------------------------
