@@ -2,11 +2,12 @@
 #include "testserver.h"
 
 #include <QTcpSocket>
+#include <QTimer>
 #include <QWebSocket>
 
 TestServer::TestServer(Mode mode, QObject *parent) : QObject(parent), m_mode(mode)
 {
-    if (mode == Echo || mode == TwoThenClose) {
+    if (mode == Echo || mode == TwoThenClose || mode == Stream) {
         m_ws.setSupportedSubprotocols({ QStringLiteral("chat"), QStringLiteral("superchat") });
         connect(&m_ws, &QWebSocketServer::newConnection, this, &TestServer::onWebSocket);
         if (!m_ws.listen(QHostAddress::LocalHost, 0))
@@ -36,6 +37,20 @@ quint16 TestServer::port() const
 QUrl TestServer::url() const
 {
     return QUrl(QStringLiteral("ws://127.0.0.1:%1/path?q=1").arg(port()));
+}
+
+QString TestServer::header(int connection, const QString &name) const
+{
+    if (connection < handshakes.size())
+        return QString::fromUtf8(handshakes.at(connection).rawHeader(name.toLatin1()));
+    // A refused or hung handshake: look in the raw request.
+    for (const QByteArray &line : rawRequests.value(connection).split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0
+            && line.left(colon).trimmed().compare(name.toLatin1(), Qt::CaseInsensitive) == 0)
+            return QString::fromUtf8(line.mid(colon + 1).trimmed());
+    }
+    return {};
 }
 
 void TestServer::onWebSocket()
@@ -78,6 +93,18 @@ void TestServer::onWebSocket()
             socket->sendTextMessage(QStringLiteral("one"));
             socket->sendTextMessage(QStringLiteral("two"));
             socket->close(QWebSocketProtocol::CloseCode(4000), QStringLiteral("bye"));
+        }
+        if (m_mode == Stream) {
+            auto *timer = new QTimer(socket);
+            connect(timer, &QTimer::timeout, socket, [socket, timer, sent = 0]() mutable {
+                if (sent < 50) {
+                    socket->sendTextMessage(QString::number(sent++));
+                } else {
+                    timer->stop();
+                    socket->close(QWebSocketProtocol::CloseCode(4000), QStringLiteral("done"));
+                }
+            });
+            timer->start(10);
         }
         Q_EMIT clientConnected();
     }

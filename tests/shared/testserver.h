@@ -24,6 +24,7 @@ public:
         //   "big N"              send one binary message of N bytes
         Echo,
         TwoThenClose, // on open: send "one", "two", then close 4000 "bye"
+        Stream, // on open: send "0".."49", one every 10 ms, then close 4000 "done"
         Refuse403, // answer the handshake with HTTP 403
         Refuse404, // answer the handshake with HTTP 404
         Hang, // accept TCP, never answer
@@ -35,6 +36,16 @@ public:
 
     QUrl url() const;
     quint16 port() const;
+
+    // For QML tests.
+    Q_INVOKABLE QString urlString() const { return url().toString(); }
+    Q_INVOKABLE int connectionCount() const { return connections; }
+    Q_INVOKABLE QString header(int connection, const QString &name) const;
+    Q_INVOKABLE int receivedCount() const { return int(received.size()); }
+    Q_INVOKABLE QVariant receivedAt(int i) const { return received.value(i); }
+    Q_INVOKABLE int closeCount() const { return int(closes.size()); }
+    Q_INVOKABLE int closeCodeAt(int i) const { return closes.value(i).code; }
+    Q_INVOKABLE QString closeReasonAt(int i) const { return closes.value(i).reason; }
 
     // What the server saw.
     QList<QNetworkRequest> handshakes; // WebSocket modes

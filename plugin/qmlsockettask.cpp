@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+#include "qmlsockettask.h"
+
+#include "sockettaskbackend.h"
+
+#include <QJSEngine>
+#include <QMetaMethod>
+
+QmlSocketTask::QmlSocketTask(QObject *parent) : QObject(parent) { }
+
+QmlSocketTask::QmlSocketTask(SocketTask *task, SocketTaskBackend *backend)
+    : m_backend(backend), m_isElement(false), m_complete(true), m_active(true)
+{
+    m_url = QJSValue(task->url().toString());
+    attach(task);
+    // Nobody may hold a JavaScript reference to it, yet it must keep working: it holds itself
+    // until it is CLOSED, then the garbage collector may take it.
+    QJSEngine::setObjectOwnership(this, QJSEngine::JavaScriptOwnership);
+    m_self = backend->engine()->newQObject(this);
+}
+
+QmlSocketTask::~QmlSocketTask() = default;
+
+SocketTaskBackend *QmlSocketTask::backend()
+{
+    if (!m_backend) {
+        QJSEngine *engine = qjsEngine(this);
+        Q_ASSERT_X(engine, "SocketTask", "used outside a QML engine");
+        m_backend = SocketTaskBackend::of(engine);
+    }
+    return m_backend;
+}
+
+void QmlSocketTask::attach(SocketTask *task)
+{
+    m_task = task;
+    task->setParent(this);
+    connect(task, &SocketTask::readyStateChanged, this, &QmlSocketTask::readyStateChanged);
+    connect(task, &SocketTask::errMsgChanged, this, &QmlSocketTask::errMsgChanged);
+    connect(task, &SocketTask::protocolChanged, this, &QmlSocketTask::protocolChanged);
+    // The QML signals carry the listeners' result objects; make them only for a listener.
+    connect(task, &SocketTask::opened, this, [this](const SocketTask::OnOpenCallbackResult &r) {
+        if (isSignalConnected(QMetaMethod::fromSignal(&QmlSocketTask::opened)))
+            Q_EMIT opened(backend()->toJs(r));
+    });
+    connect(task, &SocketTask::messageReceived, this,
+        [this](const SocketTask::OnMessageCallbackResult &r) {
+            if (isSignalConnected(QMetaMethod::fromSignal(&QmlSocketTask::messageReceived)))
+                Q_EMIT messageReceived(backend()->toJs(r));
+        });
+    connect(
+        task, &SocketTask::errorOccurred, this, [this](const SocketTask::OnErrorCallbackResult &r) {
+            if (isSignalConnected(QMetaMethod::fromSignal(&QmlSocketTask::errorOccurred)))
+                Q_EMIT errorOccurred(backend()->toJs(r));
+        });
+    connect(task, &SocketTask::closed, this, [this](const SocketTask::OnCloseCallbackResult &r) {
+        if (isSignalConnected(QMetaMethod::fromSignal(&QmlSocketTask::closed)))
+            Q_EMIT closed(backend()->toJs(r));
+        m_self = QJSValue();
+    });
+    Q_EMIT socketTaskIdChanged();
+    Q_EMIT readyStateChanged();
+    Q_EMIT errMsgChanged();
+}
+
+void QmlSocketTask::addListener(Kind kind, const QJSValue &listener, SocketTask *task)
+{
+    SocketTaskBackend *b = backend();
+    switch (kind) {
+    case Open:
+        task->onOpen([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
+        break;
+    case Message:
+        task->onMessage([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
+        break;
+    case Error:
+        task->onError([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
+        break;
+    case Close:
+        task->onClose([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
+        break;
+    }
+}
+
+static const char *listenerApi[]
+    = { "SocketTask.onOpen", "SocketTask.onMessage", "SocketTask.onError", "SocketTask.onClose" };
+
+#define SOCKETTASK_LISTENER(method, kind)                                                          \
+    void QmlSocketTask::method(const QJSValue &listener)                                           \
+    {                                                                                              \
+        if (!backend()->isListener(QString::fromLatin1(listenerApi[kind]), listener))              \
+            return;                                                                                \
+        if (m_isElement)                                                                           \
+            m_elementListeners.append({ kind, listener });                                         \
+        if (m_task)                                                                                \
+            addListener(kind, listener, m_task);                                                   \
+    }
+SOCKETTASK_LISTENER(onOpen, Open)
+SOCKETTASK_LISTENER(onMessage, Message)
+SOCKETTASK_LISTENER(onError, Error)
+SOCKETTASK_LISTENER(onClose, Close)
+#undef SOCKETTASK_LISTENER
+
+QJSValue QmlSocketTask::send(const QJSValue &option)
+{
+    SocketTaskBackend *b = backend();
+    SocketTaskBackend::CallRecord record;
+    const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
+    if (!m_task) {
+        SocketTask::sendSocketMessage(nullptr, {}, callbacks); // an element never activated
+    } else if (option.isObject() && !option.isArray() && !option.isCallable() && !option.isDate()
+        && !option.isRegExp()) {
+        // The hot path: no QVariantMap of the options, only the data.
+        SocketTask::SendOption typed;
+        static_cast<SocketTask::Callbacks &>(typed) = callbacks;
+        typed.data = b->toData(option.property(QStringLiteral("data")));
+        m_task->send(typed);
+    } else {
+        m_task->send(b->toVariant(option), callbacks);
+    }
+    return b->settle(record.ok, record.result);
+}
+
+QJSValue QmlSocketTask::close(const QJSValue &option)
+{
+    SocketTaskBackend *b = backend();
+    SocketTaskBackend::CallRecord record;
+    const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
+    if (m_task)
+        m_task->close(b->toVariant(option), callbacks);
+    else
+        SocketTask::closeSocket(nullptr, {}, callbacks);
+    return b->settle(record.ok, record.result);
+}
+
+int QmlSocketTask::socketTaskId() const
+{
+    return m_task ? m_task->socketTaskId() : 0;
+}
+
+int QmlSocketTask::readyState() const
+{
+    return m_task ? m_task->readyState() : SocketTask::CLOSED;
+}
+
+QString QmlSocketTask::errMsg() const
+{
+    return m_task ? m_task->errMsg() : m_errMsg;
+}
+
+QString QmlSocketTask::protocol() const
+{
+    return m_task ? m_task->protocol() : QString();
+}
+
+void QmlSocketTask::setErrMsg(const QString &errMsg)
+{
+    if (m_errMsg == errMsg)
+        return;
+    m_errMsg = errMsg;
+    Q_EMIT errMsgChanged();
+}
+
+#define SOCKETTASK_OPTION(setter, member, signal)                                                  \
+    void QmlSocketTask::setter(const QJSValue &value)                                              \
+    {                                                                                              \
+        if (member.strictlyEquals(value))                                                          \
+            return;                                                                                \
+        member = value;                                                                            \
+        Q_EMIT signal();                                                                           \
+    }
+SOCKETTASK_OPTION(setUrl, m_url, urlChanged)
+SOCKETTASK_OPTION(setHeader, m_header, headerChanged)
+SOCKETTASK_OPTION(setProtocols, m_protocols, protocolsChanged)
+SOCKETTASK_OPTION(setTimeout, m_timeout, timeoutChanged)
+SOCKETTASK_OPTION(setTcpNoDelay, m_tcpNoDelay, tcpNoDelayChanged)
+SOCKETTASK_OPTION(setPerMessageDeflate, m_perMessageDeflate, perMessageDeflateChanged)
+#undef SOCKETTASK_OPTION
+
+void QmlSocketTask::setActive(bool active)
+{
+    if (m_active == active)
+        return;
+    m_active = active;
+    Q_EMIT activeChanged();
+    if (!m_complete)
+        return;
+    if (active && m_isElement)
+        connectElement();
+    else if (!active && m_task)
+        m_task->close();
+}
+
+void QmlSocketTask::componentComplete()
+{
+    m_complete = true;
+    if (m_active && m_isElement)
+        connectElement();
+}
+
+void QmlSocketTask::connectElement()
+{
+    SocketTaskBackend *b = backend();
+    if (SocketTask *previous = m_task) {
+        // Still closing from the last time: let it finish on its own, unheard.
+        m_task = nullptr;
+        previous->disconnect(this);
+        previous->deleteLater();
+    }
+    QVariantMap option { { QStringLiteral("url"), b->toVariant(m_url) } };
+    const std::pair<const char *, const QJSValue *> optional[] = {
+        { "header", &m_header },
+        { "protocols", &m_protocols },
+        { "timeout", &m_timeout },
+        { "tcpNoDelay", &m_tcpNoDelay },
+        { "perMessageDeflate", &m_perMessageDeflate },
+    };
+    for (const auto &[name, value] : optional) {
+        if (!value->isUndefined())
+            option.insert(QString::fromLatin1(name), b->toVariant(*value));
+    }
+    QString failure;
+    SocketTask::Callbacks callbacks;
+    callbacks.fail = [&failure](const SocketTask::CallbackResult &r) { failure = r.errMsg; };
+    SocketTask *task = SocketTask::connectSocket(option, callbacks, this);
+    if (!task) {
+        setErrMsg(failure);
+        Q_EMIT socketTaskIdChanged();
+        Q_EMIT readyStateChanged();
+        // Like every event, from the event loop, not inside the assignment to `active`.
+        QMetaObject::invokeMethod(
+            this,
+            [this, failure] {
+                Q_EMIT errorOccurred(
+                    backend()->toJs(SocketTask::OnErrorCallbackResult { failure }));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    for (const auto &[kind, listener] : std::as_const(m_elementListeners))
+        addListener(kind, listener, task);
+    attach(task);
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <SocketTask>
+
+#include <QJSValue>
+#include <QObject>
+#include <QPointer>
+#include <QQmlParserStatus>
+#include <QtQml/qqmlregistration.h>
+
+class SocketTaskBackend;
+
+// The QML face of a task: what Taro.connectSocket returns, and the declarative element
+// `SocketTask { url: ...; active: true }`. It turns JavaScript values into the core's types and
+// back; every rule (checks, errMsg, order) is the core's.
+class QmlSocketTask : public QObject, public QQmlParserStatus
+{
+    Q_OBJECT
+    Q_INTERFACES(QQmlParserStatus)
+    QML_NAMED_ELEMENT(SocketTask)
+
+    Q_PROPERTY(int socketTaskId READ socketTaskId NOTIFY socketTaskIdChanged FINAL)
+    Q_PROPERTY(int readyState READ readyState NOTIFY readyStateChanged FINAL)
+    Q_PROPERTY(QString errMsg READ errMsg NOTIFY errMsgChanged FINAL)
+    Q_PROPERTY(QString protocol READ protocol NOTIFY protocolChanged FINAL)
+    // The element's options. They are JavaScript values so that a wrong type is reported by
+    // the same check, with the same errMsg, as in Taro.connectSocket.
+    Q_PROPERTY(QJSValue url READ url WRITE setUrl NOTIFY urlChanged FINAL)
+    Q_PROPERTY(QJSValue header READ header WRITE setHeader NOTIFY headerChanged FINAL)
+    Q_PROPERTY(QJSValue protocols READ protocols WRITE setProtocols NOTIFY protocolsChanged FINAL)
+    Q_PROPERTY(QJSValue timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged FINAL)
+    Q_PROPERTY(
+        QJSValue tcpNoDelay READ tcpNoDelay WRITE setTcpNoDelay NOTIFY tcpNoDelayChanged FINAL)
+    Q_PROPERTY(QJSValue perMessageDeflate READ perMessageDeflate WRITE setPerMessageDeflate NOTIFY
+            perMessageDeflateChanged FINAL)
+    Q_PROPERTY(bool active READ active WRITE setActive NOTIFY activeChanged FINAL)
+    Q_PROPERTY(int CONNECTING READ connectingValue CONSTANT FINAL)
+    Q_PROPERTY(int OPEN READ openValue CONSTANT FINAL)
+    Q_PROPERTY(int CLOSING READ closingValue CONSTANT FINAL)
+    Q_PROPERTY(int CLOSED READ closedValue CONSTANT FINAL)
+
+public:
+    enum ReadyState {
+        CONNECTING = SocketTask::CONNECTING,
+        OPEN = SocketTask::OPEN,
+        CLOSING = SocketTask::CLOSING,
+        CLOSED = SocketTask::CLOSED
+    };
+    Q_ENUM(ReadyState)
+
+    explicit QmlSocketTask(QObject *parent = nullptr);
+    // A task made by Taro.connectSocket: it keeps itself alive until it is CLOSED.
+    QmlSocketTask(SocketTask *task, SocketTaskBackend *backend);
+    ~QmlSocketTask() override;
+
+    Q_INVOKABLE void onOpen(const QJSValue &listener);
+    Q_INVOKABLE void onMessage(const QJSValue &listener);
+    Q_INVOKABLE void onError(const QJSValue &listener);
+    Q_INVOKABLE void onClose(const QJSValue &listener);
+    // Both return a Promise that resolves with the ok result and rejects with the fail result.
+    Q_INVOKABLE QJSValue send(const QJSValue &option);
+    Q_INVOKABLE QJSValue close(const QJSValue &option = QJSValue());
+
+    SocketTask *task() const { return m_task; }
+    int socketTaskId() const;
+    int readyState() const;
+    QString errMsg() const;
+    QString protocol() const;
+    QJSValue url() const { return m_url; }
+    void setUrl(const QJSValue &url);
+    QJSValue header() const { return m_header; }
+    void setHeader(const QJSValue &header);
+    QJSValue protocols() const { return m_protocols; }
+    void setProtocols(const QJSValue &protocols);
+    QJSValue timeout() const { return m_timeout; }
+    void setTimeout(const QJSValue &timeout);
+    QJSValue tcpNoDelay() const { return m_tcpNoDelay; }
+    void setTcpNoDelay(const QJSValue &tcpNoDelay);
+    QJSValue perMessageDeflate() const { return m_perMessageDeflate; }
+    void setPerMessageDeflate(const QJSValue &perMessageDeflate);
+    bool active() const { return m_active; }
+    void setActive(bool active);
+    int connectingValue() const { return CONNECTING; }
+    int openValue() const { return OPEN; }
+    int closingValue() const { return CLOSING; }
+    int closedValue() const { return CLOSED; }
+
+    void classBegin() override { }
+    void componentComplete() override;
+
+Q_SIGNALS:
+    void opened(const QJSValue &result);
+    void messageReceived(const QJSValue &result);
+    void errorOccurred(const QJSValue &result);
+    void closed(const QJSValue &result);
+    void socketTaskIdChanged();
+    void readyStateChanged();
+    void errMsgChanged();
+    void protocolChanged();
+    void urlChanged();
+    void headerChanged();
+    void protocolsChanged();
+    void timeoutChanged();
+    void tcpNoDelayChanged();
+    void perMessageDeflateChanged();
+    void activeChanged();
+
+private:
+    enum Kind { Open, Message, Error, Close };
+    SocketTaskBackend *backend();
+    void attach(SocketTask *task);
+    void connectElement();
+    void addListener(Kind kind, const QJSValue &listener, SocketTask *task);
+    void setErrMsg(const QString &errMsg);
+
+    QPointer<SocketTask> m_task;
+    SocketTaskBackend *m_backend = nullptr;
+    QJSValue m_self; // a Taro task's hold on itself while it is not CLOSED
+    bool m_isElement = true;
+    bool m_complete = false;
+    bool m_active = false;
+    QString m_errMsg; // the element's, while it has no task
+    QJSValue m_url, m_header, m_protocols, m_timeout, m_tcpNoDelay, m_perMessageDeflate;
+    QList<std::pair<Kind, QJSValue>> m_elementListeners; // kept for each connection it makes
+};

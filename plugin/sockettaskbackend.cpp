@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+#include "sockettaskbackend.h"
+
+#include "qmlsockettask.h"
+
+#include <QHash>
+#include <QJSEngine>
+#include <QJSValueIterator>
+#include <QLoggingCategory>
+#include <QQmlEngine>
+
+#include <stdexcept>
+
+Q_LOGGING_CATEGORY(lcSocketTaskQml, "sockettask.qml", QtInfoMsg)
+
+namespace {
+
+QHash<QJSEngine *, SocketTaskBackend *> &backends()
+{
+    static QHash<QJSEngine *, SocketTaskBackend *> instances;
+    return instances;
+}
+
+// A JavaScript exception, carried through the core's listener loop, which logs it.
+class JsException : public std::runtime_error
+{
+public:
+    explicit JsException(const QJSValue &error) : std::runtime_error(describe(error)) { }
+
+private:
+    static std::string describe(const QJSValue &error)
+    {
+        QString text = error.toString();
+        const QJSValue file = error.property(QStringLiteral("fileName"));
+        if (file.isString())
+            text += QStringLiteral(" (%1:%2)")
+                        .arg(file.toString())
+                        .arg(error.property(QStringLiteral("lineNumber")).toInt());
+        return text.toStdString();
+    }
+};
+
+const char helpers[] = R"js((function () {
+    return [
+        function (v) { return Object.prototype.toString.call(v).slice(8, -1) },
+        function (v) {
+            if (v instanceof ArrayBuffer)
+                return v
+            if (ArrayBuffer.isView(v))
+                return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)
+            return undefined
+        },
+        function (ok, result) { return ok ? Promise.resolve(result) : Promise.reject(result) }
+    ]
+})())js";
+
+} // namespace
+
+SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
+{
+    const QJSValue functions = engine->evaluate(QString::fromLatin1(helpers));
+    m_typeTag = functions.property(0);
+    m_bytes = functions.property(1);
+    m_settle = functions.property(2);
+    backends().insert(engine, this);
+}
+
+SocketTaskBackend::~SocketTaskBackend()
+{
+    backends().remove(m_engine);
+}
+
+SocketTaskBackend *SocketTaskBackend::create(QQmlEngine *, QJSEngine *engine)
+{
+    if (SocketTaskBackend *existing = backends().value(engine))
+        return existing;
+    return new SocketTaskBackend(engine);
+}
+
+SocketTaskBackend *SocketTaskBackend::of(QJSEngine *engine)
+{
+    if (SocketTaskBackend *existing = backends().value(engine))
+        return existing;
+    // The element can be used before anything touched the singleton: make it the QML way.
+    if (auto *qmlEngine = qobject_cast<QQmlEngine *>(engine)) {
+        const int id = qmlTypeId("SocketTask", 1, 0, "SocketTaskBackend");
+        if (auto *made = qmlEngine->singletonInstance<SocketTaskBackend *>(id))
+            return made;
+    }
+    return create(nullptr, engine);
+}
+
+QString SocketTaskBackend::typeTag(const QJSValue &value) const
+{
+    return m_typeTag.call({ value }).toString();
+}
+
+QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
+{
+    // Keep what the core's checks need: JavaScript's type, as a QVariant type.
+    if (value.isUndefined())
+        return {};
+    if (value.isNull())
+        return QVariant::fromValue(nullptr);
+    if (value.isBool())
+        return value.toBool();
+    if (value.isNumber())
+        return value.toNumber();
+    if (value.isString() || value.isUrl())
+        return value.toString();
+    if (value.isCallable())
+        return QVariant::fromValue(SocketTask::ScriptType { QStringLiteral("Function") });
+    if (value.isArray()) {
+        QVariantList list;
+        const int length = value.property(QStringLiteral("length")).toInt();
+        list.reserve(length);
+        for (int i = 0; i < length; ++i)
+            list.append(toVariant(value.property(quint32(i))));
+        return list;
+    }
+    const QString tag = typeTag(value);
+    if (tag == QLatin1String("Object")) {
+        QVariantMap map;
+        QJSValueIterator it(value);
+        while (it.hasNext()) {
+            it.next();
+            map.insert(it.name(), toVariant(it.value()));
+        }
+        return map;
+    }
+    const QJSValue bytes = m_bytes.call({ value });
+    if (!bytes.isUndefined())
+        return bytes.toVariant(); // QByteArray
+    return QVariant::fromValue(SocketTask::ScriptType { tag });
+}
+
+QVariant SocketTaskBackend::toData(const QJSValue &value) const
+{
+    if (value.isString()) // the common case, without a trip through JavaScript
+        return value.toString();
+    return toVariant(value);
+}
+
+QJSValue SocketTaskBackend::toJs(const SocketTask::CallbackResult &result) const
+{
+    QJSValue object = m_engine->newObject();
+    if (result.socketTaskId)
+        object.setProperty(QStringLiteral("socketTaskId"), result.socketTaskId);
+    object.setProperty(QStringLiteral("errMsg"), result.errMsg);
+    return object;
+}
+
+QJSValue SocketTaskBackend::toJs(const SocketTask::OnOpenCallbackResult &result) const
+{
+    QJSValue object = m_engine->newObject();
+    object.setProperty(QStringLiteral("header"), m_engine->toScriptValue(result.header));
+    object.setProperty(QStringLiteral("protocol"), result.protocol);
+    return object;
+}
+
+QJSValue SocketTaskBackend::toJs(const SocketTask::OnMessageCallbackResult &result) const
+{
+    QJSValue object = m_engine->newObject();
+    if (result.data.metaType().id() == QMetaType::QString)
+        object.setProperty(
+            QStringLiteral("data"), *static_cast<const QString *>(result.data.constData()));
+    else // QByteArray becomes an ArrayBuffer
+        object.setProperty(
+            QStringLiteral("data"), m_engine->toScriptValue(result.data.toByteArray()));
+    return object;
+}
+
+QJSValue SocketTaskBackend::toJs(const SocketTask::OnErrorCallbackResult &result) const
+{
+    QJSValue object = m_engine->newObject();
+    object.setProperty(QStringLiteral("errMsg"), result.errMsg);
+    return object;
+}
+
+QJSValue SocketTaskBackend::toJs(const SocketTask::OnCloseCallbackResult &result) const
+{
+    QJSValue object = m_engine->newObject();
+    object.setProperty(QStringLiteral("code"), result.code);
+    object.setProperty(QStringLiteral("reason"), result.reason);
+    return object;
+}
+
+QJSValue SocketTaskBackend::settle(bool ok, const QJSValue &result) const
+{
+    return m_settle.call({ ok, result });
+}
+
+void SocketTaskBackend::call(const QJSValue &fn, const QJSValue &arg) const
+{
+    const QJSValue returned = fn.call({ arg });
+    if (returned.isError())
+        throw JsException(returned);
+}
+
+SocketTask::Callbacks SocketTaskBackend::callbacks(
+    const QJSValue &options, CallRecord *record) const
+{
+    QJSValue success, fail, complete;
+    if (options.isObject()) {
+        success = options.property(QStringLiteral("success"));
+        fail = options.property(QStringLiteral("fail"));
+        complete = options.property(QStringLiteral("complete"));
+    }
+    record->failOrComplete = fail.isCallable() || complete.isCallable();
+    // The core calls success or fail, then complete, synchronously: convert the result once.
+    auto result = [this, record](const SocketTask::CallbackResult &r) {
+        if (record->result.isUndefined())
+            record->result = toJs(r);
+        return record->result;
+    };
+    SocketTask::Callbacks callbacks;
+    callbacks.success = [this, record, result, success](const SocketTask::CallbackResult &r) {
+        record->ok = true;
+        const QJSValue js = result(r);
+        if (success.isCallable())
+            call(success, js);
+    };
+    callbacks.fail = [this, result, fail](const SocketTask::CallbackResult &r) {
+        const QJSValue js = result(r);
+        if (fail.isCallable())
+            call(fail, js);
+    };
+    callbacks.complete = [this, result, complete](const SocketTask::CallbackResult &r) {
+        const QJSValue js = result(r);
+        if (complete.isCallable())
+            call(complete, js);
+    };
+    return callbacks;
+}
+
+QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
+{
+    CallRecord record;
+    const SocketTask::Callbacks callbacks = this->callbacks(options, &record);
+    QVariant option;
+    if (options.isObject() && !options.isArray() && !options.isCallable()
+        && typeTag(options) == QLatin1String("Object")) {
+        // Only the options the contract knows: an unrelated getter is never run.
+        QVariantMap map;
+        for (const char *key :
+            { "url", "header", "protocols", "tcpNoDelay", "perMessageDeflate", "timeout" }) {
+            const QString name = QString::fromLatin1(key);
+            if (options.hasProperty(name))
+                map.insert(name, toVariant(options.property(name)));
+        }
+        option = map;
+    } else {
+        option = toVariant(options);
+    }
+    SocketTask *task = SocketTask::connectSocket(option, callbacks);
+    QJSValue made = m_engine->newObject();
+    made.setProperty(QStringLiteral("task"),
+        task ? m_engine->newQObject(new QmlSocketTask(task, this)) : QJSValue(QJSValue::NullValue));
+    made.setProperty(QStringLiteral("result"), record.result);
+    made.setProperty(QStringLiteral("failOrComplete"), record.failOrComplete);
+    return made;
+}
+
+QJSValue SocketTaskBackend::sendSocketMessage(QmlSocketTask *task, const QJSValue &option)
+{
+    CallRecord record;
+    SocketTask::sendSocketMessage(
+        task ? task->task() : nullptr, toVariant(option), callbacks(option, &record));
+    return settle(record.ok, record.result);
+}
+
+QJSValue SocketTaskBackend::closeSocket(QmlSocketTask *task, const QJSValue &option)
+{
+    CallRecord record;
+    SocketTask::closeSocket(
+        task ? task->task() : nullptr, toVariant(option), callbacks(option, &record));
+    return settle(record.ok, record.result);
+}
+
+bool SocketTaskBackend::isListener(const QString &api, const QJSValue &fn) const
+{
+    if (fn.isCallable())
+        return true;
+    qCWarning(lcSocketTaskQml, "%s: the listener should be a Function, not %s", qPrintable(api),
+        qPrintable(SocketTask::typeName(toVariant(fn))));
+    return false;
+}
+
+int SocketTaskBackend::maxConcurrentTasks() const
+{
+    return SocketTask::maxConcurrentTasks();
+}
+
+void SocketTaskBackend::setMaxConcurrentTasks(int limit)
+{
+    if (limit == SocketTask::maxConcurrentTasks())
+        return;
+    SocketTask::setMaxConcurrentTasks(limit);
+    Q_EMIT maxConcurrentTasksChanged();
+}

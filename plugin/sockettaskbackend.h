@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <SocketTask>
+
+#include <QJSValue>
+#include <QObject>
+#include <QtQml/qqmlregistration.h>
+
+class QJSEngine;
+class QQmlEngine;
+class QmlSocketTask;
+
+// One per QML engine: what the Taro facade (qml/Taro.qml) and the SocketTask element need from
+// C++. It converts between JavaScript and the core's types and decides no rule of its own.
+class SocketTaskBackend : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(int maxConcurrentTasks READ maxConcurrentTasks WRITE setMaxConcurrentTasks NOTIFY
+            maxConcurrentTasksChanged FINAL)
+
+public:
+    static SocketTaskBackend *create(QQmlEngine *qmlEngine, QJSEngine *engine);
+    static SocketTaskBackend *of(QJSEngine *engine);
+    ~SocketTaskBackend() override;
+
+    // { task, result, failOrComplete }: the task (or null), connectSocket's result object, and
+    // whether the options gave a fail or complete callback (Taro's Promise rule reads it).
+    Q_INVOKABLE QJSValue connectSocket(const QJSValue &options);
+    Q_INVOKABLE QJSValue sendSocketMessage(QmlSocketTask *task, const QJSValue &option);
+    Q_INVOKABLE QJSValue closeSocket(QmlSocketTask *task, const QJSValue &option);
+    // True if fn can be a listener; otherwise logs why not.
+    Q_INVOKABLE bool isListener(const QString &api, const QJSValue &fn) const;
+
+    int maxConcurrentTasks() const;
+    void setMaxConcurrentTasks(int limit);
+
+    // Conversions shared with QmlSocketTask.
+    QJSEngine *engine() const { return m_engine; }
+    QVariant toVariant(const QJSValue &value) const;
+    QVariant toData(const QJSValue &value) const;
+    QJSValue toJs(const SocketTask::CallbackResult &result) const;
+    QJSValue toJs(const SocketTask::OnOpenCallbackResult &result) const;
+    QJSValue toJs(const SocketTask::OnMessageCallbackResult &result) const;
+    QJSValue toJs(const SocketTask::OnErrorCallbackResult &result) const;
+    QJSValue toJs(const SocketTask::OnCloseCallbackResult &result) const;
+    QJSValue settle(bool ok, const QJSValue &result) const;
+    void call(const QJSValue &fn, const QJSValue &arg) const;
+
+    // Collects what a call's callbacks were given, so the call can also return a Promise.
+    struct CallRecord
+    {
+        bool ok = false;
+        bool failOrComplete = false;
+        QJSValue result;
+    };
+    SocketTask::Callbacks callbacks(const QJSValue &options, CallRecord *record) const;
+
+Q_SIGNALS:
+    void maxConcurrentTasksChanged();
+
+private:
+    explicit SocketTaskBackend(QJSEngine *engine);
+    QString typeTag(const QJSValue &value) const;
+    QJSEngine *m_engine;
+    QJSValue m_typeTag; // Object.prototype.toString's tag: "Date", "Uint8Array", ...
+    QJSValue m_bytes; // an ArrayBuffer, or a copy of the bytes a view shows
+    QJSValue m_settle; // Promise.resolve / Promise.reject
+};
