@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 pragma Singleton
-
 import QtQml
 import SocketTask
 

@@ -19,14 +19,14 @@ TestCase {
             "done": false
         };
         promise.then(value => {
-            box.done = true;
-            box.ok = true;
-            box.value = value;
-        }, error => {
-            box.done = true;
-            box.ok = false;
-            box.value = error;
-        });
+                box.done = true;
+                box.ok = true;
+                box.value = value;
+            }, error => {
+                box.done = true;
+                box.ok = false;
+                box.value = error;
+            });
         tryVerify(() => box.done, 5000, "the Promise settled");
         return box;
     }
@@ -37,14 +37,14 @@ TestCase {
             "done": false
         };
         Taro.connectSocket(options).then(task => {
-            box.log = record(task);
-            box.state = task.readyState;
-            box.task = task;
-            box.done = true;
-        }, error => {
-            box.error = error;
-            box.done = true;
-        });
+                box.log = record(task);
+                box.state = task.readyState;
+                box.task = task;
+                box.done = true;
+            }, error => {
+                box.error = error;
+                box.done = true;
+            });
         tryVerify(() => box.done, 5000, "connectSocket settled");
         verify(box.task, "connectSocket resolved");
         return box;
@@ -58,9 +58,9 @@ TestCase {
         };
         task.onOpen(r => log.events.push("open:" + r.protocol));
         task.onMessage(r => {
-            log.messages.push(r.data);
-            log.events.push("message");
-        });
+                log.messages.push(r.data);
+                log.events.push("message");
+            });
         task.onError(r => log.events.push("error:" + r.errMsg));
         task.onClose(r => log.events.push("close:" + r.code + ":" + r.reason));
         return log;
@@ -72,8 +72,8 @@ TestCase {
 
     function openTask(server, extra) {
         const made = connect(Object.assign({
-            "url": server.urlString()
-        }, extra || {}));
+                    "url": server.urlString()
+                }, extra || {}));
         tryCompare(made.task, "readyState", SocketTask.OPEN);
         return made;
     }
@@ -91,11 +91,11 @@ TestCase {
         const server = TestHelper.server("Echo");
         const calls = [];
         const promise = Taro.connectSocket({
-            "url": server.urlString(),
-            "success": r => calls.push(["success", r.errMsg, r.socketTaskId]),
-            "fail": r => calls.push(["fail", r.errMsg]),
-            "complete": r => calls.push(["complete", r.errMsg, r.socketTaskId])
-        });
+                "url": server.urlString(),
+                "success": r => calls.push(["success", r.errMsg, r.socketTaskId]),
+                "fail": r => calls.push(["fail", r.errMsg]),
+                "complete": r => calls.push(["complete", r.errMsg, r.socketTaskId])
+            });
         // synchronously, success then complete
         compare(calls.length, 2);
         compare(calls[0][0], "success");
@@ -290,10 +290,10 @@ TestCase {
         // callbacks can only ride on an object; for the others, the Promise tells
         if (options !== null && typeof options === "object" && !Array.isArray(options) && !(options instanceof Date)) {
             options = Object.assign({}, options, {
-                "success": r => calls.push("success"),
-                "fail": r => calls.push("fail:" + r.errMsg),
-                "complete": r => calls.push("complete:" + r.errMsg)
-            });
+                    "success": r => calls.push("success"),
+                    "fail": r => calls.push("fail:" + r.errMsg),
+                    "complete": r => calls.push("complete:" + r.errMsg)
+                });
         }
         const box = settle(Taro.connectSocket(options));
         compare(box.value.errMsg, data.errMsg);
@@ -310,37 +310,37 @@ TestCase {
         const url = "http://not-websocket/";
         const errMsg = "connectSocket:fail request:fail invalid url \"" + url + "\"";
         let box = settle(Taro.connectSocket({
-            "url": url
-        }));
+                    "url": url
+                }));
         verify(!box.ok, "no callbacks: rejects");
         compare(box.value.errMsg, errMsg);
         box = settle(Taro.connectSocket({
-            "url": url,
-            "success": () => {}
-        }));
+                    "url": url,
+                    "success": () => {}
+                }));
         verify(!box.ok, "only success: rejects");
         box = settle(Taro.connectSocket({
-            "url": url,
-            "complete": () => {}
-        }));
+                    "url": url,
+                    "complete": () => {}
+                }));
         verify(box.ok, "complete given: resolves with the result");
         compare(box.value.errMsg, errMsg);
         box = settle(Taro.connectSocket({
-            "url": url,
-            "fail": () => {}
-        }));
+                    "url": url,
+                    "fail": () => {}
+                }));
         verify(box.ok, "fail given: resolves with the result");
     }
 
     function test_connectSocket_headersAndProtocolsSent() {
         const server = TestHelper.server("Echo");
         const opened = openTask(server, {
-            "header": {
-                "X-Token": "abc 123",
-                "Cookie": "a=b"
-            },
-            "protocols": ["v2", "chat"]
-        });
+                "header": {
+                    "X-Token": "abc 123",
+                    "Cookie": "a=b"
+                },
+                "protocols": ["v2", "chat"]
+            });
         compare(server.header(0, "X-Token"), "abc 123");
         compare(server.header(0, "Cookie"), "a=b");
         compare(server.header(0, "Sec-WebSocket-Protocol"), "v2, chat");
@@ -352,8 +352,8 @@ TestCase {
         const server = TestHelper.server("Echo");
         let result = null;
         Taro.connectSocket({
-            "url": server.urlString()
-        }).then(task => task.onOpen(r => result = r));
+                "url": server.urlString()
+            }).then(task => task.onOpen(r => result = r));
         tryVerify(() => result !== null);
         compare(typeof result.header, "object");
         compare(Object.keys(result.header).length, 0);
@@ -363,8 +363,8 @@ TestCase {
     function test_constants() {
         const server = TestHelper.server("Echo");
         const made = connect({
-            "url": server.urlString()
-        });
+                "url": server.urlString()
+            });
         const task = made.task;
         compare([task.CONNECTING, task.OPEN, task.CLOSING, task.CLOSED], [0, 1, 2, 3]);
         compare([SocketTask.CONNECTING, SocketTask.OPEN, SocketTask.CLOSING, SocketTask.CLOSED], [0, 1, 2, 3]);
@@ -373,12 +373,11 @@ TestCase {
 
     function test_events_order_peerClose() {
         const server = TestHelper.server("TwoThenClose");
-        const {
-            task,
-            log
-        } = connect({
-            "url": server.urlString()
-        });
+        const made = connect({
+                "url": server.urlString()
+            });
+        const task = made.task;
+        const log = made.log;
         tryVerify(() => closed(log));
         compare(log.events, ["open:", "message", "message", "close:4000:bye"]);
         compare(log.messages, ["one", "two"]);
@@ -386,12 +385,11 @@ TestCase {
     }
 
     function test_events_order_refused() {
-        const {
-            task,
-            log
-        } = connect({
-            "url": "ws://127.0.0.1:" + TestHelper.closedPort() + "/"
-        });
+        const made = connect({
+                "url": "ws://127.0.0.1:" + TestHelper.closedPort() + "/"
+            });
+        const task = made.task;
+        const log = made.log;
         tryVerify(() => closed(log));
         compare(log.events, ["error:connectSocket:fail Connection refused", "close:1006:"]);
         compare(task.errMsg, "connectSocket:fail Connection refused");
@@ -401,8 +399,8 @@ TestCase {
         const server = TestHelper.server("Echo");
         const opened = openTask(server);
         opened.task.send({
-            "data": "drop"
-        });
+                "data": "drop"
+            });
         tryVerify(() => closed(opened.log));
         compare(opened.log.events.length, 3);
         verify(opened.log.events[1].startsWith("error:socketTask:fail "), opened.log.events[1]);
@@ -411,25 +409,23 @@ TestCase {
 
     function test_events_timeout() {
         const server = TestHelper.server("Hang");
-        const {
-            task,
-            log
-        } = connect({
-            "url": server.urlString(),
-            "timeout": 200
-        });
+        const made = connect({
+                "url": server.urlString(),
+                "timeout": 200
+            });
+        const task = made.task;
+        const log = made.log;
         tryVerify(() => closed(log));
         compare(log.events, ["error:connectSocket:fail timeout", "close:1006:"]);
     }
 
     function test_events_handshakeRefused() {
         const server = TestHelper.server("Refuse403");
-        const {
-            task,
-            log
-        } = connect({
-            "url": server.urlString()
-        });
+        const made = connect({
+                "url": server.urlString()
+            });
+        const task = made.task;
+        const log = made.log;
         tryVerify(() => closed(log));
         compare(log.events, ["error:connectSocket:fail Unhandled http status code: 403 (Forbidden).", "close:1006:"]);
     }
@@ -438,16 +434,16 @@ TestCase {
         const server = TestHelper.server("Echo");
         const order = [];
         Taro.connectSocket({
-            "url": server.urlString()
-        }).then(task => {
-            task.onOpen(() => order.push("open1"));
-            task.onOpen(() => order.push("open2"));
-            task.onMessage(() => order.push("message1"));
-            task.onMessage(() => order.push("message2"));
-            task.onOpen(() => task.send({
-                        "data": "x"
-                    }));
-        });
+                "url": server.urlString()
+            }).then(task => {
+                task.onOpen(() => order.push("open1"));
+                task.onOpen(() => order.push("open2"));
+                task.onMessage(() => order.push("message1"));
+                task.onMessage(() => order.push("message2"));
+                task.onOpen(() => task.send({
+                                "data": "x"
+                            }));
+            });
         tryCompare(order, "length", 4);
         compare(order, ["open1", "open2", "message1", "message2"]);
     }
@@ -458,13 +454,13 @@ TestCase {
         const opened = openTask(server);
         const task = opened.task;
         task.onMessage(() => {
-            throw new Error("listener boom");
-        });
+                throw new Error("listener boom");
+            });
         task.onMessage(r => ran.push(r.data));
         ignoreWarning(/onMessage listener threw: Error: listener boom/);
         task.send({
-            "data": "after the throw"
-        });
+                "data": "after the throw"
+            });
         tryCompare(ran, "length", 1);
         compare(ran[0], "after the throw");
         compare(task.readyState, task.OPEN);
@@ -473,8 +469,8 @@ TestCase {
     function test_listeners_notAFunction() {
         const server = TestHelper.server("Echo");
         const task = connect({
-            "url": server.urlString()
-        }).task;
+                "url": server.urlString()
+            }).task;
         ignoreWarning("SocketTask.onOpen: the listener should be a Function, not Number");
         task.onOpen(5);
         ignoreWarning("Taro.onSocketMessage: the listener should be a Function, not String");
@@ -487,21 +483,21 @@ TestCase {
         const task = opened.task;
         const bytes = new Uint8Array([0, 1, 2, 254, 255]);
         let box = settle(task.send({
-            "data": "héllo 🌍"
-        }));
+                    "data": "héllo 🌍"
+                }));
         verify(box.ok);
         compare(box.value.errMsg, "sendSocketMessage:ok");
         task.send({
-            "data": bytes.buffer
-        });
+                "data": bytes.buffer
+            });
         // a view sends only the bytes it shows
         const big = new Uint8Array([9, 9, 7, 8, 9, 9]);
         task.send({
-            "data": big.subarray(2, 4)
-        });
+                "data": big.subarray(2, 4)
+            });
         task.send({
-            "data": new DataView(big.buffer, 1, 2)
-        });
+                "data": new DataView(big.buffer, 1, 2)
+            });
         tryCompare(opened.log.messages, "length", 4);
         compare(opened.log.messages[0], "héllo 🌍");
         verify(opened.log.messages[1] instanceof ArrayBuffer);
@@ -554,11 +550,11 @@ TestCase {
         const opened = openTask(server);
         const calls = [];
         const box = settle(opened.task.send({
-            "data": data.data,
-            "success": () => calls.push("success"),
-            "fail": r => calls.push("fail:" + r.errMsg),
-            "complete": r => calls.push("complete")
-        }));
+                    "data": data.data,
+                    "success": () => calls.push("success"),
+                    "fail": r => calls.push("fail:" + r.errMsg),
+                    "complete": r => calls.push("complete")
+                }));
         verify(!box.ok, "rejects, callbacks or not");
         compare(box.value.errMsg, data.errMsg);
         compare(calls, ["fail:" + data.errMsg, "complete"]);
@@ -579,11 +575,11 @@ TestCase {
     function test_send_notOpen() {
         const server = TestHelper.server("Hang");
         const task = connect({
-            "url": server.urlString()
-        }).task;
+                "url": server.urlString()
+            }).task;
         const box = settle(task.send({
-            "data": "early"
-        }));
+                    "data": "early"
+                }));
         verify(!box.ok);
         compare(box.value.errMsg, "sendSocketMessage:fail SocketTask.readyState is not OPEN");
     }
@@ -646,9 +642,9 @@ TestCase {
         const server = TestHelper.server("Echo");
         const opened = openTask(server);
         const box = settle(opened.task.close({
-            "code": 4001,
-            "reason": "done here"
-        }));
+                    "code": 4001,
+                    "reason": "done here"
+                }));
         verify(box.ok);
         compare(box.value.errMsg, "closeSocket:ok");
         tryVerify(() => closed(opened.log));
@@ -674,12 +670,11 @@ TestCase {
 
     function test_close_whileConnecting() {
         const server = TestHelper.server("Hang");
-        const {
-            task,
-            log
-        } = connect({
-            "url": server.urlString()
-        });
+        const made = connect({
+                "url": server.urlString()
+            });
+        const task = made.task;
+        const log = made.log;
         verify(settle(task.close()).ok);
         tryVerify(() => closed(log));
         compare(log.events, ["close:1006:"]);
@@ -690,8 +685,8 @@ TestCase {
         const server = TestHelper.server("Echo");
         const opened = openTask(server);
         opened.task.send({
-            "data": "big 2000"
-        });
+                "data": "big 2000"
+            });
         tryVerify(() => closed(opened.log));
         TestHelper.setMaxIncomingMessageSize(64 * 1024 * 1024);
         compare(opened.log.events, ["open:", "error:socketTask:fail incoming message larger than 1024 bytes", "close:1009:"]);
@@ -703,28 +698,28 @@ TestCase {
         const tasks = [];
         for (let i = 0; i < 5; ++i)
             tasks.push(connect({
-                "url": server.urlString()
-            }).task);
+                        "url": server.urlString()
+                    }).task);
         let box = settle(Taro.connectSocket({
-            "url": server.urlString()
-        }));
+                    "url": server.urlString()
+                }));
         verify(!box.ok);
         compare(box.value.errMsg, "connectSocket:fail exceed max concurrent socket tasks: 5");
         tasks[0].close();
         tryCompare(tasks[0], "readyState", SocketTask.CLOSED);
         box = settle(Taro.connectSocket({
-            "url": server.urlString()
-        }));
+                    "url": server.urlString()
+                }));
         verify(box.ok, "a CLOSED task frees its slot");
         Taro.maxConcurrentTasks = 7;
         compare(SocketTaskBackend.maxConcurrentTasks, 7);
         for (let i = 0; i < 2; ++i)
             verify(settle(Taro.connectSocket({
-                        "url": server.urlString()
-                    })).ok);
+                            "url": server.urlString()
+                        })).ok);
         box = settle(Taro.connectSocket({
-            "url": server.urlString()
-        }));
+                    "url": server.urlString()
+                }));
         compare(box.value.errMsg, "connectSocket:fail exceed max concurrent socket tasks: 7");
     }
 
@@ -735,8 +730,8 @@ TestCase {
         old.task.close();
         tryVerify(() => closed(old.log));
         let box = settle(Taro.sendSocketMessage({
-            "data": "x"
-        }));
+                    "data": "x"
+                }));
         verify(!box.ok);
         compare(box.value.errMsg, "sendSocketMessage:fail WebSocket is not connected");
         box = settle(Taro.closeSocket({}));
@@ -750,29 +745,29 @@ TestCase {
         Taro.onSocketClose(r => tc.globalLog.push("close:" + r.code + ":" + r.reason));
         const server = TestHelper.server("Echo");
         const earlier = connect({
-            "url": server.urlString()
-        }).task;
+                "url": server.urlString()
+            }).task;
         tryCompare(earlier, "readyState", SocketTask.OPEN);
         compare(tc.globalLog, ["open"]); // earlier was the latest task then
         globalLog = [];
         const task = connect({
-            "url": server.urlString()
-        }).task;
+                "url": server.urlString()
+            }).task;
         compare(Taro.latestTask, task);
         tryCompare(task, "readyState", SocketTask.OPEN);
         box = settle(Taro.sendSocketMessage({
-            "data": "via the global API"
-        }));
+                    "data": "via the global API"
+                }));
         verify(box.ok);
         compare(box.value.errMsg, "sendSocketMessage:ok");
         earlier.send({
-            "data": "not the latest task: unheard"
-        });
+                "data": "not the latest task: unheard"
+            });
         tryVerify(() => tc.globalLog.length >= 2);
         box = settle(Taro.closeSocket({
-            "code": 4002,
-            "reason": "legacy"
-        }));
+                    "code": 4002,
+                    "reason": "legacy"
+                }));
         verify(box.ok);
         tryVerify(() => tc.globalLog.length === 3);
         compare(tc.globalLog, ["open", "message:via the global API", "close:4002:legacy"]);
@@ -787,19 +782,19 @@ TestCase {
         let handle = -1;
         (function () {
                 Taro.connectSocket({
-                    "url": server.urlString()
-                }).then(task => {
-                    handle = TestHelper.watch(task);
-                    task.onMessage(r => tc.streamed++);
-                    task.onClose(r => tc.streamClose = r.code + ":" + r.reason);
-                });
+                        "url": server.urlString()
+                    }).then(task => {
+                        handle = TestHelper.watch(task);
+                        task.onMessage(r => tc.streamed++);
+                        task.onClose(r => tc.streamClose = r.code + ":" + r.reason);
+                    });
             })();
         tryVerify(() => handle >= 0);
         // ...and is not the latest either, which Taro holds on to.
         const other = TestHelper.server("Echo");
         connect({
-            "url": other.urlString()
-        }).task.close();
+                "url": other.urlString()
+            }).task.close();
         for (let i = 0; i < 100 && tc.streamClose === ""; ++i) {
             TestHelper.collectGarbage();
             wait(10);
@@ -808,9 +803,9 @@ TestCase {
         compare(tc.streamed, 50);
         // ...and once CLOSED, the collector may take it.
         tryVerify(() => {
-            TestHelper.collectGarbage();
-            return !TestHelper.isAlive(handle);
-        }, 5000, "collected after CLOSED");
+                TestHelper.collectGarbage();
+                return !TestHelper.isAlive(handle);
+            }, 5000, "collected after CLOSED");
     }
 
     name: "Taro"

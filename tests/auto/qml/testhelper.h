@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The QML test module `SocketTaskTest`: real WebSocket peers (tests/shared/testserver.h) and a
+// few probes, for the Quick tests here.
+
+#include <SocketTask>
+
+#include "testserver.h"
+
+#include <QCoreApplication>
+#include <QMetaEnum>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QTcpServer>
+#include <QtQml/qqmlregistration.h>
+
+struct TestServerForeign
+{
+    Q_GADGET
+    QML_FOREIGN(TestServer)
+    QML_NAMED_ELEMENT(TestServer)
+    QML_UNCREATABLE("made by TestHelper.server()")
+};
+
+class TestHelper : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+public:
+    explicit TestHelper(QQmlEngine *engine) : m_engine(engine) { }
+    static TestHelper *create(QQmlEngine *engine, QJSEngine *) { return new TestHelper(engine); }
+
+    // A fresh server for one test: "Echo", "TwoThenClose", "Refuse403", "Refuse404", "Hang".
+    Q_INVOKABLE TestServer *server(const QString &mode)
+    {
+        const int value = QMetaEnum::fromType<TestServer::Mode>().keyToValue(mode.toLatin1());
+        Q_ASSERT(value >= 0);
+        auto *server = new TestServer(TestServer::Mode(value), this);
+        QJSEngine::setObjectOwnership(server, QJSEngine::CppOwnership);
+        m_servers.append(server);
+        return server;
+    }
+    Q_INVOKABLE void stopServers()
+    {
+        qDeleteAll(m_servers);
+        m_servers.clear();
+    }
+    // A loopback port that nobody listens on.
+    Q_INVOKABLE int closedPort() const
+    {
+        QTcpServer server;
+        server.listen(QHostAddress::LocalHost, 0);
+        return server.serverPort();
+    }
+    Q_INVOKABLE int liveTaskCount() const { return SocketTask::liveTaskCount(); }
+    Q_INVOKABLE void setMaxIncomingMessageSize(double bytes)
+    {
+        SocketTask::setMaxIncomingMessageSize(qint64(bytes));
+    }
+    // Weak references, to see whether the garbage collector took an object.
+    Q_INVOKABLE int watch(QObject *object)
+    {
+        m_watched.append(object);
+        return int(m_watched.size() - 1);
+    }
+    Q_INVOKABLE bool isAlive(int handle) const { return !m_watched.value(handle).isNull(); }
+    Q_INVOKABLE void collectGarbage()
+    {
+        m_engine->collectGarbage();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+    // An ArrayBuffer's bytes as hex, to compare binary data.
+    Q_INVOKABLE QString hex(const QByteArray &bytes) const
+    {
+        return QString::fromLatin1(bytes.toHex());
+    }
+
+private:
+    QQmlEngine *m_engine;
+    QList<TestServer *> m_servers;
+    QList<QPointer<QObject>> m_watched;
+};

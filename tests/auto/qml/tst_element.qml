@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+// The declarative element: SocketTask { url: ...; active: true }.
+import QtQuick
+import QtTest
+import SocketTask
+import SocketTaskTest
+
+TestCase {
+    id: tc
+
+    property var signals: []
+
+    function make(properties) {
+        const element = socketComponent.createObject(tc, properties || {});
+        verify(element);
+        return element;
+    }
+
+    function cleanup() {
+        TestHelper.stopServers();
+        tryVerify(() => TestHelper.liveTaskCount() === 0, 5000, "every task CLOSED");
+        signals = [];
+    }
+
+    function closedSignal() {
+        return tc.signals.length > 0 && tc.signals[tc.signals.length - 1].startsWith("closed:");
+    }
+
+    function test_inactive() {
+        const element = make();
+        compare(element.active, false);
+        compare(element.readyState, SocketTask.CLOSED);
+        compare(element.socketTaskId, 0);
+        compare(element.errMsg, "");
+        compare(element.OPEN, 1);
+        wait(20);
+        compare(TestHelper.liveTaskCount(), 0);
+        let done = null;
+        element.send({
+                "data": "x"
+            }).catch(r => done = r);
+        tryVerify(() => done !== null);
+        compare(done.errMsg, "sendSocketMessage:fail WebSocket is not connected");
+        element.destroy();
+    }
+
+    function test_activeConnectsAndSignals() {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString(),
+                "header": {
+                    "X-Token": "element"
+                },
+                "protocols": ["chat"]
+            });
+        element.active = true;
+        compare(element.readyState, SocketTask.CONNECTING);
+        compare(element.errMsg, "connectSocket:ok");
+        verify(element.socketTaskId > 0);
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        compare(tc.signals, ["opened:chat"]);
+        compare(server.header(0, "X-Token"), "element");
+        element.send({
+                "data": "hi"
+            });
+        tryCompare(tc.signals, "length", 2);
+        compare(tc.signals[1], "message:hi");
+        const firstId = element.socketTaskId;
+        element.active = false; // closes with 1000
+        tryVerify(closedSignal);
+        compare(tc.signals[2], "closed:1000:");
+        compare(element.readyState, SocketTask.CLOSED);
+        tryVerify(() => server.closeCount() === 1);
+        compare(server.closeCodeAt(0), 1000);
+        // again: a new connection, a new id
+        element.active = true;
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        verify(element.socketTaskId > firstId);
+        element.destroy();
+    }
+
+    function test_activeFromTheStart() {
+        const server = TestHelper.server("TwoThenClose");
+        const element = make({
+                "url": server.urlString(),
+                "active": true
+            });
+        tryVerify(closedSignal);
+        compare(tc.signals, ["opened:", "message:one", "message:two", "closed:4000:bye"]);
+        element.destroy();
+    }
+
+    function test_listenersOnTheElement() {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString()
+            });
+        const heard = [];
+        element.onMessage(r => heard.push(r.data));
+        element.onClose(r => heard.push("close"));
+        element.active = true;
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        element.send({
+                "data": "one"
+            });
+        tryCompare(heard, "length", 1);
+        element.active = false;
+        tryCompare(heard, "length", 2);
+        // the element's listeners hear its next connection too
+        element.active = true;
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        element.send({
+                "data": "two"
+            });
+        tryCompare(heard, "length", 3);
+        compare(heard, ["one", "close", "two"]);
+        element.destroy();
+    }
+
+    function test_checks_data() {
+        const p = "connectSocket:fail parameter error: ";
+        return [{
+                "tag": "no url",
+                "properties": {},
+                "errMsg": p + "parameter.url should be String instead of Undefined"
+            }, {
+                "tag": "url number",
+                "properties": {
+                    "url": 5
+                },
+                "errMsg": p + "parameter.url should be String instead of Number"
+            }, {
+                "tag": "url http",
+                "properties": {
+                    "url": "http://127.0.0.1/"
+                },
+                "errMsg": "connectSocket:fail request:fail invalid url \"http://127.0.0.1/\""
+            }, {
+                "tag": "header not object",
+                "properties": {
+                    "url": "ws://127.0.0.1:1/",
+                    "header": "X: y"
+                },
+                "errMsg": p + "parameter.header should be Object instead of String"
+            }, {
+                "tag": "header reserved",
+                "properties": {
+                    "url": "ws://127.0.0.1:1/",
+                    "header": {
+                        "Upgrade": "x"
+                    }
+                },
+                "errMsg": p + "parameter.header[\"Upgrade\"] is set by the WebSocket handshake and cannot be given"
+            }, {
+                "tag": "protocols bad token",
+                "properties": {
+                    "url": "ws://127.0.0.1:1/",
+                    "protocols": ["a;b"]
+                },
+                "errMsg": p + "parameter.protocols[0] \"a;b\" is not a valid protocol token"
+            }, {
+                "tag": "timeout negative",
+                "properties": {
+                    "url": "ws://127.0.0.1:1/",
+                    "timeout": -5
+                },
+                "errMsg": p + "parameter.timeout must be a finite number >= 0, not -5"
+            }, {
+                "tag": "tcpNoDelay number",
+                "properties": {
+                    "url": "ws://127.0.0.1:1/",
+                    "tcpNoDelay": 1
+                },
+                "errMsg": p + "parameter.tcpNoDelay should be Boolean instead of Number"
+            }];
+    }
+
+    function test_checks(data) {
+        const element = make(data.properties);
+        element.active = true;
+        compare(element.errMsg, data.errMsg);
+        compare(element.readyState, SocketTask.CLOSED);
+        compare(element.socketTaskId, 0);
+        compare(tc.signals, [], "errorOccurred comes from the event loop");
+        tryCompare(tc.signals, "length", 1);
+        compare(tc.signals[0], "error:" + data.errMsg);
+        compare(TestHelper.liveTaskCount(), 0);
+        element.destroy();
+    }
+
+    function test_timeout() {
+        const server = TestHelper.server("Hang");
+        const element = make({
+                "url": server.urlString(),
+                "timeout": 200,
+                "active": true
+            });
+        tryVerify(closedSignal);
+        compare(tc.signals, ["error:connectSocket:fail timeout", "closed:1006:"]);
+        element.destroy();
+    }
+
+    function test_destroyWhileOpen() {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString(),
+                "active": true
+            });
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        element.destroy();
+        tryVerify(() => server.closeCount() === 1);
+        compare(server.closeCodeAt(0), 1001);
+        compare(tc.signals, ["opened:"]);
+    }
+
+    name: "SocketTaskElement"
+
+    Component {
+        id: socketComponent
+
+        SocketTask {
+            onOpened: result => tc.signals.push("opened:" + result.protocol)
+            onMessageReceived: result => tc.signals.push("message:" + result.data)
+            onErrorOccurred: result => tc.signals.push("error:" + result.errMsg)
+            onClosed: result => tc.signals.push("closed:" + result.code + ":" + result.reason)
+        }
+    }
+}
