@@ -774,6 +774,37 @@ TestCase {
         earlier.close();
     }
 
+    // Taro's documented example for connectSocket, as written there (callbacks and then()).
+    function test_taroDocumentationExample() {
+        const server = TestHelper.server("Echo");
+        const seen = [];
+        Taro.connectSocket({
+                "url": server.urlString(),
+                "success": function () {
+                    seen.push("connect success");
+                }
+            }).then(task => {
+                task.onOpen(function () {
+                        seen.push("onOpen");
+                        task.send({
+                                "data": "xxx"
+                            });
+                    });
+                task.onMessage(function (msg) {
+                        seen.push("onMessage: " + msg.data);
+                        task.close();
+                    });
+                task.onError(function () {
+                        seen.push("onError");
+                    });
+                task.onClose(function (e) {
+                        seen.push("onClose: " + e.code);
+                    });
+            });
+        tryCompare(seen, "length", 4);
+        compare(seen, ["connect success", "onOpen", "onMessage: xxx", "onClose: 1000"]);
+    }
+
     function test_lifetime_aliveWithoutReferencesUntilClosed() {
         // A task nobody references keeps working while messages flow and the GC runs...
         const server = TestHelper.server("Stream");
