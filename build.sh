@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one entry point on a Debian 12 machine (README's Quick start):
-#   ./build.sh demo   install what is missing, build, run the demo
+#   ./build.sh demo   install what is missing, build, run the demo chat (QML client with its
+#                     chat server embedded; extra arguments go to it, e.g. --nick NAME)
 #   ./build.sh test   install what is missing, build, run the whole test suite (ctest)
 #   ./build.sh deps   only install what is missing
 set -euo pipefail
@@ -18,7 +19,7 @@ PACKAGES=(
     qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-layouts
     qml6-module-qtquick-controls qml6-module-qtquick-templates
     qml6-module-qttest qml6-module-qtwebsockets
-    python3 python3-websockets openssl
+    python3 python3-websockets openssl fonts-dejavu-core
 )
 
 install_deps() {
@@ -46,7 +47,8 @@ deps)
 demo)
     install_deps
     build
-    exec "$BUILD_DIR/examples/console/sockettask-console"
+    shift
+    exec "$BUILD_DIR/demo/qml/sockettask-chat" "$@"
     ;;
 test)
     install_deps

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The QML client and the Widgets client on one chat server see each other's messages.
+#   pair.sh SERVER QML_CLIENT WIDGETS_CLIENT
+set -euo pipefail
+server=$1 qml=$2 widgets=$3
+dir=$(mktemp -d)
+"$server" --port 0 >"$dir/server.txt" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 50); do grep -q "listening on" "$dir/server.txt" && break; sleep 0.1; done
+url=$(grep -o 'ws://[^ ]*' "$dir/server.txt")
+[ -n "$url" ] || { cat "$dir/server.txt"; echo "FAIL: server did not start"; exit 1; }
+from_qml="Hello from QML, $RANDOM"
+from_widgets="Hello from Widgets, $RANDOM"
+"$widgets" --url "$url" --nick widgets --greeting "$from_widgets" --expect "$from_qml" \
+    --screenshot "$dir/widgets.png" >"$dir/widgets.txt" 2>&1 &
+wpid=$!
+"$qml" --url "$url" --nick qml --greeting "$from_qml" --expect "$from_widgets" \
+    --screenshot "$dir/qml.png" >"$dir/qml.txt" 2>&1 || { cat "$dir"/*.txt; echo "FAIL: QML client"; exit 1; }
+wait $wpid || { cat "$dir"/*.txt; echo "FAIL: Widgets client"; exit 1; }
+cat "$dir/qml.txt" "$dir/widgets.txt"
+grep -qF "chat text shown: $from_widgets" "$dir/qml.txt" || { echo "FAIL: QML did not show the Widgets message"; exit 1; }
+echo "PASS: both clients saw each other's message"
