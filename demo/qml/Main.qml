@@ -158,7 +158,7 @@ ApplicationWindow {
         users.clear();
         for (const name of list)
             users.append({
-                    "name": name
+                    "label": name === ownNick ? name + " (you)" : name
                 });
     }
 
@@ -212,6 +212,13 @@ ApplicationWindow {
         id: reconnectTimer
 
         onTriggered: window.connectToServer()
+    }
+
+    Timer {
+        id: scrollToEnd
+
+        interval: 0 // once the new message has its delegate
+        onTriggered: messageList.positionViewAtEnd()
     }
 
     Timer {
@@ -339,7 +346,7 @@ ApplicationWindow {
                 topMargin: 12
                 bottomMargin: 12
                 model: messages
-                onCountChanged: Qt.callLater(positionViewAtEnd)
+                onCountChanged: scrollToEnd.restart()
 
                 delegate: Item {
                     id: row
@@ -439,13 +446,15 @@ ApplicationWindow {
                     model: users
 
                     delegate: Label {
-                        required property string name
+                        id: userLabel
+
+                        required property string label
 
                         width: ListView.view.width
                         leftPadding: 16
                         topPadding: 4
                         bottomPadding: 4
-                        text: name === window.ownNick ? name + " (you)" : name
+                        text: userLabel.label
                         textFormat: Text.PlainText
                         elide: Text.ElideRight
                         font.pixelSize: 14

@@ -20,4 +20,5 @@ wpid=$!
 wait $wpid || { cat "$dir"/*.txt; echo "FAIL: Widgets client"; exit 1; }
 cat "$dir/qml.txt" "$dir/widgets.txt"
 grep -qF "chat text shown: $from_widgets" "$dir/qml.txt" || { echo "FAIL: QML did not show the Widgets message"; exit 1; }
+if grep -E '\.qml:[0-9]+' "$dir"/*.txt; then echo "FAIL: QML warnings above"; exit 1; fi
 echo "PASS: both clients saw each other's message"

@@ -12,4 +12,5 @@ grep -q "greeting came back; window saved to $dir/shot.png" "$out" || { echo "FA
 head -c 8 "$dir/shot.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || { echo "FAIL: not a PNG"; exit 1; }
 size=$(stat -c %s "$dir/shot.png")
 [ "$size" -gt 10000 ] || { echo "FAIL: PNG of only $size bytes"; exit 1; }
+if grep -E '\.qml:[0-9]+' "$dir"/*.txt; then echo "FAIL: QML warnings above"; exit 1; fi
 echo "PASS: $(basename "$client") screenshot, $size bytes"
