@@ -6,6 +6,161 @@
 #include <QJSEngine>
 #include <QMetaMethod>
 
+/*!
+    \qmlmodule SocketTask 1.0
+    \title SocketTask QML Types
+    \brief Taro's WebSocket API for QML: the Taro singleton and the SocketTask type.
+
+    \code
+    import SocketTask
+    \endcode
+
+    The rules (checks, errMsg strings, event order, limits) are the C++ core's; see the
+    \l {SocketTask} C++ class.
+*/
+
+/*!
+    \qmltype SocketTask
+    \inqmlmodule SocketTask
+    \brief A WebSocket task: what Taro.connectSocket() resolves with, and a declarative element.
+
+    As returned by \l {Taro::connectSocket()}{Taro.connectSocket()}, a task is connecting
+    already; add listeners in the Promise's \c then():
+
+    \qml
+    Taro.connectSocket({ url: "wss://example.com/chat" }).then(task => {
+        task.onOpen(() => task.send({ data: "hello" }))
+        task.onMessage(res => console.log(res.data))
+        task.onClose(res => console.log(res.code, res.reason))
+    })
+    \endqml
+
+    Declared in QML, it connects while \l active is true:
+
+    \qml
+    SocketTask {
+        url: "wss://example.com/chat"
+        active: true
+        onMessageReceived: result => console.log(result.data)
+    }
+    \endqml
+
+    A task made by Taro.connectSocket() stays alive while it is not CLOSED, even when no
+    JavaScript reference to it is left; once CLOSED the garbage collector may take it.
+    The state values are on every task (\c {task.OPEN}) and on the type (\c {SocketTask.OPEN}).
+*/
+
+/*!
+    \qmlproperty int SocketTask::socketTaskId
+    The id of the current connection, from 1; 0 for an element that never connected.
+*/
+/*!
+    \qmlproperty int SocketTask::readyState
+    \c CONNECTING (0), \c OPEN (1), \c CLOSING (2) or \c CLOSED (3). An inactive element is
+    \c CLOSED.
+*/
+/*!
+    \qmlproperty string SocketTask::errMsg
+    The errMsg of the latest result: of connecting, send(), close() or an error.
+*/
+/*!
+    \qmlproperty string SocketTask::protocol
+    The subprotocol the server chose, or an empty string.
+*/
+/*!
+    \qmlproperty string SocketTask::url
+    The \c ws:// or \c wss:// URL. For the element, it takes effect the next time \l active
+    becomes true.
+*/
+/*!
+    \qmlproperty object SocketTask::header
+    The element's extra handshake headers: an object of string values.
+*/
+/*!
+    \qmlproperty list<string> SocketTask::protocols
+    The element's offered subprotocols.
+*/
+/*!
+    \qmlproperty int SocketTask::timeout
+    The element's connect and handshake deadline in milliseconds; 0 means none. Default 60000.
+*/
+/*!
+    \qmlproperty bool SocketTask::tcpNoDelay
+    The element's TCP_NODELAY setting; unset keeps Qt's default (set).
+*/
+/*!
+    \qmlproperty bool SocketTask::perMessageDeflate
+    Accepted for Taro's sake; it has no effect (QtWebSockets has no compression).
+*/
+/*!
+    \qmlproperty bool SocketTask::active
+    For the element: false at first; true connects with the properties above, false closes
+    with 1000. A wrong property is reported through \l errMsg and \l errorOccurred().
+*/
+/*!
+    \qmlproperty int SocketTask::CONNECTING
+    0, on every task.
+*/
+/*!
+    \qmlproperty int SocketTask::OPEN
+    1, on every task.
+*/
+/*!
+    \qmlproperty int SocketTask::CLOSING
+    2, on every task.
+*/
+/*!
+    \qmlproperty int SocketTask::CLOSED
+    3, on every task.
+*/
+/*!
+    \qmlmethod void SocketTask::onOpen(function listener)
+    Adds \a listener, called with \c {{ header, protocol }} when the handshake succeeded.
+    \c header is always empty: Qt 6.4 does not expose the response headers.
+*/
+/*!
+    \qmlmethod void SocketTask::onMessage(function listener)
+    Adds \a listener, called with \c {{ data }} for each message: a string for text, an
+    ArrayBuffer for binary.
+*/
+/*!
+    \qmlmethod void SocketTask::onError(function listener)
+    Adds \a listener, called with \c {{ errMsg }} when connecting or the connection failed,
+    just before onClose.
+*/
+/*!
+    \qmlmethod void SocketTask::onClose(function listener)
+    Adds \a listener, called once with \c {{ code, reason }} when the connection is over.
+*/
+/*!
+    \qmlmethod Promise SocketTask::send(object option)
+    Sends \a option's \c data: a string as text; an ArrayBuffer, a typed array or a DataView as
+    binary. \c {option.success}, \c fail and \c complete run synchronously; the returned
+    Promise resolves with the ok result and rejects with the fail result.
+*/
+/*!
+    \qmlmethod Promise SocketTask::close(object option)
+    Closes as \a option says: with its \c code (1000 or 3000 to 4999, default 1000) and \c reason
+    (at most 123 bytes of UTF-8). Callbacks and Promise as for send().
+*/
+/*!
+    \qmlsignal SocketTask::opened(object result)
+    Emitted after the onOpen listeners, with the same \a result.
+*/
+/*!
+    \qmlsignal SocketTask::messageReceived(object result)
+    Emitted after the onMessage listeners, with the same \a result.
+*/
+/*!
+    \qmlsignal SocketTask::errorOccurred(object result)
+    Emitted after the onError listeners, with the same \a result; for the element, also when
+    its properties fail the checks.
+*/
+/*!
+    \qmlsignal SocketTask::closed(object result)
+    Emitted after the onClose listeners, with the same \a result.
+*/
+
 QmlSocketTask::QmlSocketTask(QObject *parent) : QObject(parent) { }
 
 QmlSocketTask::QmlSocketTask(SocketTask *task, SocketTaskBackend *backend)

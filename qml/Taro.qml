@@ -3,16 +3,34 @@ pragma Singleton
 import QtQml
 import SocketTask
 
-// Taro's WebSocket API for QML: Taro.connectSocket(options) and WeChat's one-socket functions.
 // Checks, errMsg strings and event order are the C++ core's; this file only adds what is
 // JavaScript's own: Promises, and the module's global listeners.
+/*!
+    \qmltype Taro
+    \inqmlmodule SocketTask
+    \brief Taro's WebSocket API: connectSocket() and WeChat's one-socket functions.
+
+    A singleton: code written for Taro or WeChat runs with its calls unchanged.
+
+    \qml
+    Taro.connectSocket({ url: "wss://example.com/chat", header: { "X-Token": "abc" } })
+        .then(task => task.onOpen(() => task.send({ data: "hello" })))
+    \endqml
+*/
 QtObject {
     id: taro
 
-    // Tasks not yet CLOSED count against this limit; 0 means none.
+    /*!
+        \qmlproperty int Taro::maxConcurrentTasks
+        How many tasks may be live (not CLOSED) at once; 0 means no limit. Default 5.
+    */
     property int maxConcurrentTasks: SocketTaskBackend.maxConcurrentTasks
 
-    // The task most recently made by connectSocket: the one the legacy functions act on.
+    /*!
+        \qmlproperty SocketTask Taro::latestTask
+        The task most recently made by connectSocket(): the one sendSocketMessage(),
+        closeSocket() and the onSocket listeners act on.
+    */
     property SocketTask latestTask: null
 
     // Listeners of onSocketOpen/Message/Error/Close; they hear whichever task is the latest.
@@ -25,8 +43,14 @@ QtObject {
 
     onMaxConcurrentTasksChanged: SocketTaskBackend.maxConcurrentTasks = maxConcurrentTasks
 
-    // Resolves with the task. On failure it resolves with the result when a fail or complete
-    // callback was given (callback-style code sees no unhandled rejection), else rejects.
+    /*!
+        \qmlmethod Promise Taro::connectSocket(object options)
+        Makes a task connecting to the \c url of \a options, with its \c header, \c protocols,
+        \c timeout, \c tcpNoDelay and \c perMessageDeflate, and resolves with it.
+        \c success or \c fail, then \c complete, run synchronously. On failure the Promise
+        resolves with the fail result when a \c fail or \c complete callback was given (so
+        callback-style code sees no unhandled rejection), and rejects with it otherwise.
+    */
     function connectSocket(options) {
         const made = SocketTaskBackend.connectSocket(options);
         if (!made.task)
@@ -40,26 +64,56 @@ QtObject {
         return Promise.resolve(task);
     }
 
+    /*!
+        \qmlmethod Promise Taro::sendSocketMessage(object options)
+        SocketTask::send() of \a options on latestTask; fails with \c {"sendSocketMessage:fail WebSocket is
+        not connected"} when there is none or it is CLOSED.
+    */
     function sendSocketMessage(options) {
         return SocketTaskBackend.sendSocketMessage(latestTask, options);
     }
 
+    /*!
+        \qmlmethod Promise Taro::closeSocket(object options)
+        SocketTask::close() with \a options on latestTask; fails with \c {"closeSocket:fail WebSocket is not
+        connected"} when there is none or it is CLOSED.
+    */
     function closeSocket(options) {
         return SocketTaskBackend.closeSocket(latestTask, options);
     }
 
+    /*!
+        \qmlmethod void Taro::onSocketOpen(function listener)
+        Adds a global \a listener for the open event of whichever task is latestTask, including
+        tasks made after it was added.
+    */
     function onSocketOpen(listener) {
         _addGlobal("open", "Taro.onSocketOpen", listener);
     }
 
+    /*!
+        \qmlmethod void Taro::onSocketMessage(function listener)
+        Adds a global \a listener for the message event of whichever task is latestTask, including
+        tasks made after it was added.
+    */
     function onSocketMessage(listener) {
         _addGlobal("message", "Taro.onSocketMessage", listener);
     }
 
+    /*!
+        \qmlmethod void Taro::onSocketError(function listener)
+        Adds a global \a listener for the error event of whichever task is latestTask, including
+        tasks made after it was added.
+    */
     function onSocketError(listener) {
         _addGlobal("error", "Taro.onSocketError", listener);
     }
 
+    /*!
+        \qmlmethod void Taro::onSocketClose(function listener)
+        Adds a global \a listener for the close event of whichever task is latestTask, including
+        tasks made after it was added.
+    */
     function onSocketClose(listener) {
         _addGlobal("close", "Taro.onSocketClose", listener);
     }

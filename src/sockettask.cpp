@@ -443,8 +443,316 @@ bool isOk(const QString &errMsg)
 
 } // namespace
 
+/*!
+    \module SocketTask
+    \title SocketTask C++ Classes
+    \brief The C++ core of SocketTask: Taro's WebSocket task API over QWebSocket.
+
+    Link \c SocketTask::SocketTask with CMake (\c {find_package(SocketTask CONFIG REQUIRED)}) and
+    include \c {<SocketTask>}. The core links Qt Core, Network and WebSockets only, so a Qt
+    Widgets application uses it with no QML.
+*/
+
+/*!
+    \class SocketTask
+    \inmodule SocketTask
+    \brief A WebSocket connection with the API of Taro's and WeChat's SocketTask.
+
+    A task is made by connectSocket(), which checks its options, starts connecting and returns
+    at once. What then happens is told to the listeners added with onOpen(), onMessage(),
+    onError() and onClose(), and by the signals opened(), messageReceived(), errorOccurred() and
+    closed(), always from the event loop and in this order: onOpen at most once, onMessage for
+    each message, onError at most once, and onClose exactly once.
+
+    \code
+    SocketTask::ConnectOption option;
+    option.url = QUrl("wss://example.com/chat");
+    SocketTask *task = SocketTask::connectSocket(option, this);
+    task->onOpen([task](const SocketTask::OnOpenCallbackResult &) {
+        task->send({ {}, QStringLiteral("hello") });
+    });
+    task->onMessage([](const SocketTask::OnMessageCallbackResult &r) { qDebug() << r.data; });
+    \endcode
+
+    Each call (connectSocket(), send(), close()) reports its result synchronously: the
+    \c success or \c fail callback of its option, then \c complete, with an \c errMsg such as
+    \c {"sendSocketMessage:ok"}. The same string becomes the task's \l errMsg.
+
+    One QWebSocket is made for each task and is reachable through ws() for what this API does
+    not cover, such as a proxy. Qt 6.4 does not expose the handshake's response headers, so
+    OnOpenCallbackResult::header is always empty; and QtWebSockets has no compression, so
+    ConnectOption::perMessageDeflate has no effect.
+
+    Messages are logged in the category \c sockettask: warnings (a listener threw) by default,
+    each event with \c {QT_LOGGING_RULES="sockettask.debug=true"}.
+*/
+
+/*!
+    \enum SocketTask::ReadyState
+
+    The state of a task. States only move forward: CONNECTING to OPEN to CLOSING to CLOSED,
+    or straight to CLOSED when connecting fails or the connection drops.
+
+    \value CONNECTING   0: the connection is being made (TCP, TLS, the WebSocket handshake).
+    \value OPEN         1: messages can be sent and received.
+    \value CLOSING      2: close() was called; the closing handshake is under way.
+    \value CLOSED       3: the connection is over; onClose has been or is about to be heard.
+*/
+
+/*!
+    \property SocketTask::socketTaskId
+    \brief a number that identifies the task in this process, from 1, never reused.
+*/
+
+/*!
+    \property SocketTask::readyState
+    \brief the state of the task.
+*/
+
+/*!
+    \property SocketTask::errMsg
+    \brief the errMsg of the latest result on this task: of connectSocket(), send(), close(),
+    or of an error reported to onError.
+*/
+
+/*!
+    \property SocketTask::protocol
+    \brief the subprotocol the server chose among ConnectOption::protocols, or an empty string.
+*/
+
+/*!
+    \property SocketTask::url
+    \brief the URL the task connects to.
+*/
+
+/*!
+    \property SocketTask::CONNECTING
+    \brief the value of ReadyState::CONNECTING, 0, on every task, as Taro has it.
+*/
+
+/*!
+    \property SocketTask::OPEN
+    \brief the value of ReadyState::OPEN, 1, on every task.
+*/
+
+/*!
+    \property SocketTask::CLOSING
+    \brief the value of ReadyState::CLOSING, 2, on every task.
+*/
+
+/*!
+    \property SocketTask::CLOSED
+    \brief the value of ReadyState::CLOSED, 3, on every task.
+*/
+
+/*!
+    \class SocketTask::CallbackResult
+    \inmodule SocketTask
+    \brief What the success, fail and complete callbacks of a call receive.
+*/
+/*!
+    \variable SocketTask::CallbackResult::errMsg
+    \brief \c {"<call>:ok"} or \c {"<call>:fail <why>"}, for example
+    \c {"closeSocket:fail WebSocket is not connected"}.
+*/
+/*!
+    \variable SocketTask::CallbackResult::socketTaskId
+    \brief the new task's id, in the result of a successful connectSocket(); otherwise 0.
+*/
+
+/*!
+    \typedef SocketTask::Callback
+    A callback of a call: \c {std::function<void(const CallbackResult &)>}.
+*/
+
+/*!
+    \class SocketTask::Callbacks
+    \inmodule SocketTask
+    \brief The callbacks of a call, run synchronously inside it: success or fail, then complete.
+*/
+/*!
+    \variable SocketTask::Callbacks::success
+    \brief runs when the call succeeds.
+*/
+/*!
+    \variable SocketTask::Callbacks::fail
+    \brief runs when the call fails.
+*/
+/*!
+    \variable SocketTask::Callbacks::complete
+    \brief runs after success or fail, whichever ran.
+*/
+
+/*!
+    \class SocketTask::ConnectOption
+    \inmodule SocketTask
+    \brief The options of connectSocket(), with Taro's field names.
+*/
+/*!
+    \variable SocketTask::ConnectOption::url
+    \brief a \c ws:// or \c wss:// URL with a host.
+*/
+/*!
+    \variable SocketTask::ConnectOption::header
+    \brief extra HTTP headers sent with the handshake. Names must be HTTP tokens, values must
+    not hold CR, LF or NUL, and the headers the handshake writes itself (Host, Connection,
+    Upgrade, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions,
+    Content-Length) cannot be given.
+*/
+/*!
+    \variable SocketTask::ConnectOption::protocols
+    \brief the subprotocols offered in \c Sec-WebSocket-Protocol.
+*/
+/*!
+    \variable SocketTask::ConnectOption::tcpNoDelay
+    \brief sets or clears TCP_NODELAY on the socket; unset keeps Qt's default (set).
+*/
+/*!
+    \variable SocketTask::ConnectOption::perMessageDeflate
+    \brief accepted for Taro's sake; it has no effect, as QtWebSockets has no compression.
+*/
+/*!
+    \variable SocketTask::ConnectOption::timeout
+    \brief milliseconds allowed for connecting and the handshake; 0 means no limit.
+*/
+
+/*!
+    \class SocketTask::SendOption
+    \inmodule SocketTask
+    \brief The option of send().
+*/
+/*!
+    \variable SocketTask::SendOption::data
+    \brief a QString sends a text message, a QByteArray a binary message.
+*/
+
+/*!
+    \class SocketTask::CloseOption
+    \inmodule SocketTask
+    \brief The option of close().
+*/
+/*!
+    \variable SocketTask::CloseOption::code
+    \brief the close code: 1000, or 3000 to 4999.
+*/
+/*!
+    \variable SocketTask::CloseOption::reason
+    \brief the close reason, at most 123 bytes of UTF-8.
+*/
+
+/*!
+    \class SocketTask::OnOpenCallbackResult
+    \inmodule SocketTask
+    \brief What onOpen listeners receive.
+*/
+/*!
+    \variable SocketTask::OnOpenCallbackResult::header
+    \brief always empty: Qt 6.4 does not expose the handshake's response headers.
+*/
+/*!
+    \variable SocketTask::OnOpenCallbackResult::protocol
+    \brief the subprotocol the server chose, or an empty string.
+*/
+
+/*!
+    \class SocketTask::OnMessageCallbackResult
+    \inmodule SocketTask
+    \brief What onMessage listeners receive.
+*/
+/*!
+    \variable SocketTask::OnMessageCallbackResult::data
+    \brief a QString for a text message, a QByteArray for a binary message.
+*/
+
+/*!
+    \class SocketTask::OnErrorCallbackResult
+    \inmodule SocketTask
+    \brief What onError listeners receive.
+*/
+/*!
+    \variable SocketTask::OnErrorCallbackResult::errMsg
+    \brief what went wrong, for example \c {"connectSocket:fail timeout"}.
+*/
+
+/*!
+    \class SocketTask::OnCloseCallbackResult
+    \inmodule SocketTask
+    \brief What onClose listeners receive.
+*/
+/*!
+    \variable SocketTask::OnCloseCallbackResult::code
+    \brief the close code the peer sent, or 1006 when the connection failed or dropped without
+    a close frame.
+*/
+/*!
+    \variable SocketTask::OnCloseCallbackResult::reason
+    \brief the close reason the peer sent, or an empty string.
+*/
+
+/*!
+    \class SocketTask::ScriptType
+    \inmodule SocketTask
+    \brief Stands for a script value that has no Qt counterpart in the QVariant overloads.
+
+    A binding of a dynamically typed language puts \c {QVariant::fromValue(ScriptType{"Function"})}
+    where a function (or a Date, a Symbol...) was given, so that errMsg can name its type.
+*/
+/*!
+    \variable SocketTask::ScriptType::name
+    \brief the type's name as errMsg shows it, such as \c Function.
+*/
+
+/*!
+    \fn void SocketTask::opened(const SocketTask::OnOpenCallbackResult &result)
+    Emitted after the onOpen listeners ran, with the same \a result.
+*/
+/*!
+    \fn void SocketTask::messageReceived(const SocketTask::OnMessageCallbackResult &result)
+    Emitted after the onMessage listeners ran, with the same \a result.
+*/
+/*!
+    \fn void SocketTask::errorOccurred(const SocketTask::OnErrorCallbackResult &result)
+    Emitted after the onError listeners ran, with the same \a result.
+*/
+/*!
+    \fn void SocketTask::closed(const SocketTask::OnCloseCallbackResult &result)
+    Emitted after the onClose listeners ran, with the same \a result.
+*/
+/*!
+    \fn void SocketTask::readyStateChanged(SocketTask::ReadyState readyState)
+    Emitted when the state changes to \a readyState.
+*/
+/*!
+    \fn void SocketTask::errMsgChanged(const QString &errMsg)
+    Emitted when the task's errMsg changes to \a errMsg.
+*/
+/*!
+    \fn void SocketTask::protocolChanged(const QString &protocol)
+    Emitted when the server chose the subprotocol \a protocol.
+*/
+/*!
+    \fn int SocketTask::connectingValue() const
+    \internal
+*/
+/*!
+    \fn int SocketTask::openValue() const
+    \internal
+*/
+/*!
+    \fn int SocketTask::closingValue() const
+    \internal
+*/
+/*!
+    \fn int SocketTask::closedValue() const
+    \internal
+*/
+
 SocketTask::SocketTask(QObject *parent) : QObject(parent), d(new SocketTaskPrivate(this)) { }
 
+/*!
+    Destroys the task. An open connection is closed with 1001 (going away); no listener runs
+    afterwards. A listener may destroy its own task.
+*/
 SocketTask::~SocketTask()
 {
     // Listeners that are running learn that the task is gone; none runs after this.
@@ -469,6 +777,14 @@ SocketTask::~SocketTask()
     }
 }
 
+/*!
+    Checks \a option, and if it is valid makes a task with \a parent that starts connecting,
+    and returns it in the CONNECTING state. Then \c success and \c complete run with
+    \c {{ socketTaskId, errMsg: "connectSocket:ok" }}.
+
+    If an option is invalid, or maxConcurrentTasks() tasks are live already, \c fail and
+    \c complete run with an errMsg that says why, and it returns \nullptr.
+*/
 SocketTask *SocketTask::connectSocket(const ConnectOption &option, QObject *parent)
 {
     QVariantMap header;
@@ -483,6 +799,13 @@ SocketTask *SocketTask::connectSocket(const ConnectOption &option, QObject *pare
     return connectSocket(map, option, parent);
 }
 
+/*!
+    \overload
+    The same as connectSocket() with a ConnectOption, for bindings of dynamically typed
+    languages: \a option is a QVariantMap with the fields of ConnectOption, \a callbacks are
+    the call's callbacks, and \a parent becomes the task's parent. A field of the wrong type is
+    reported with its JavaScript type name (see typeName()).
+*/
 SocketTask *SocketTask::connectSocket(
     const QVariant &option, const Callbacks &callbacks, QObject *parent)
 {
@@ -503,6 +826,10 @@ SocketTask *SocketTask::connectSocket(
     return task;
 }
 
+/*!
+    Sends \a option's data: a QString as a text message, a QByteArray as a binary message.
+    It fails unless the task is OPEN.
+*/
 void SocketTask::send(const SendOption &option)
 {
     const QString result = d->doSend(option.data);
@@ -510,6 +837,11 @@ void SocketTask::send(const SendOption &option)
     report(option, { result, 0 }, isOk(result), d->id);
 }
 
+/*!
+    \overload
+    The same, for bindings: \a option is a QVariantMap with \c data; \a callbacks are the
+    call's callbacks.
+*/
 void SocketTask::send(const QVariant &option, const Callbacks &callbacks)
 {
     QVariant data;
@@ -520,11 +852,21 @@ void SocketTask::send(const QVariant &option, const Callbacks &callbacks)
     report(callbacks, { result, 0 }, isOk(result), d->id);
 }
 
+/*!
+    Closes the connection with code 1000.
+*/
 void SocketTask::close()
 {
     close(CloseOption());
 }
 
+/*!
+    Closes the connection with \a option's code and reason. When OPEN, the task becomes
+    CLOSING and onClose later tells the code and reason that came back; when CONNECTING, the
+    attempt is aborted and onClose tells 1006, with no onError. It fails when the task is
+    already CLOSED, or when the code is not 1000 or 3000 to 4999, or the reason is longer than
+    123 bytes of UTF-8.
+*/
 void SocketTask::close(const CloseOption &option)
 {
     const QString result = d->doClose(option.code, option.reason);
@@ -532,6 +874,11 @@ void SocketTask::close(const CloseOption &option)
     report(option, { result, 0 }, isOk(result), d->id);
 }
 
+/*!
+    \overload
+    The same, for bindings: \a option is a QVariantMap with \c code and \c reason, or
+    invalid for the defaults; \a callbacks are the call's callbacks.
+*/
 void SocketTask::close(const QVariant &option, const Callbacks &callbacks)
 {
     int code = 1000;
@@ -543,6 +890,11 @@ void SocketTask::close(const QVariant &option, const Callbacks &callbacks)
     report(callbacks, { result, 0 }, isOk(result), d->id);
 }
 
+/*!
+    WeChat's one-socket \c sendSocketMessage: sends \a option through \a task as send() does,
+    with \a callbacks. With no task, or a CLOSED one, it fails with
+    \c {"sendSocketMessage:fail WebSocket is not connected"}.
+*/
 void SocketTask::sendSocketMessage(
     SocketTask *task, const QVariant &option, const Callbacks &callbacks)
 {
@@ -553,6 +905,11 @@ void SocketTask::sendSocketMessage(
     report(callbacks, { ErrMsg::sendNotConnected, 0 }, false, 0);
 }
 
+/*!
+    WeChat's one-socket \c closeSocket: closes \a task with \a option as close() does, with
+    \a callbacks. With no task, or a CLOSED one, it fails with
+    \c {"closeSocket:fail WebSocket is not connected"}.
+*/
 void SocketTask::closeSocket(SocketTask *task, const QVariant &option, const Callbacks &callbacks)
 {
     if (task && task->readyState() != CLOSED) {
@@ -562,76 +919,133 @@ void SocketTask::closeSocket(SocketTask *task, const QVariant &option, const Cal
     report(callbacks, { ErrMsg::closeNotConnected, 0 }, false, 0);
 }
 
+/*!
+    Adds \a listener, to run when the handshake succeeded. Each call adds one; listeners run in
+    the order they were added, from the event loop. One that throws is logged, and the others
+    still run.
+*/
 void SocketTask::onOpen(std::function<void(const OnOpenCallbackResult &)> listener)
 {
     if (listener && !d->listenersReleased)
         d->openListeners.push_back(std::move(listener));
 }
 
+/*!
+    Adds \a listener, to run for each message, in the order they arrived.
+*/
 void SocketTask::onMessage(std::function<void(const OnMessageCallbackResult &)> listener)
 {
     if (listener && !d->listenersReleased)
         d->messageListeners.push_back(std::move(listener));
 }
 
+/*!
+    Adds \a listener, to run when connecting failed (refused, host not found, TLS, a refused
+    handshake, the timeout) or the connection failed (dropped, a message over
+    maxIncomingMessageSize()). It runs just before onClose.
+*/
 void SocketTask::onError(std::function<void(const OnErrorCallbackResult &)> listener)
 {
     if (listener && !d->listenersReleased)
         d->errorListeners.push_back(std::move(listener));
 }
 
+/*!
+    Adds \a listener, to run once when the connection is over. After it ran, the task lets go
+    of all its listeners.
+*/
 void SocketTask::onClose(std::function<void(const OnCloseCallbackResult &)> listener)
 {
     if (listener && !d->listenersReleased)
         d->closeListeners.push_back(std::move(listener));
 }
 
+/*!
+    Returns the task's id; see \l socketTaskId.
+*/
 int SocketTask::socketTaskId() const
 {
     return d->id;
 }
+/*!
+    Returns the task's state.
+*/
 SocketTask::ReadyState SocketTask::readyState() const
 {
     return d->state;
 }
+/*!
+    Returns the errMsg of the latest result on this task.
+*/
 QString SocketTask::errMsg() const
 {
     return d->errMsg;
 }
+/*!
+    Returns the subprotocol the server chose.
+*/
 QString SocketTask::protocol() const
 {
     return d->protocol;
 }
+/*!
+    Returns the URL the task connects to.
+*/
 QUrl SocketTask::url() const
 {
     return d->url;
 }
+/*!
+    Returns the QWebSocket the task wraps, for what the API does not cover (proxy, TLS details).
+    Listening to its signals is fine; calling open() or close() on it bypasses the task.
+*/
 QWebSocket *SocketTask::ws() const
 {
     return d->ws;
 }
 
+/*!
+    Returns how many tasks may be live (not CLOSED) at once; 0 means no limit. The default is 5.
+*/
 int SocketTask::maxConcurrentTasks()
 {
     return s_maxConcurrentTasks.load();
 }
+/*!
+    Sets the number of live tasks allowed at once to \a limit; 0 means no limit.
+*/
 void SocketTask::setMaxConcurrentTasks(int limit)
 {
     s_maxConcurrentTasks.store(qMax(0, limit));
 }
+/*!
+    Returns how many tasks are live (made and not yet CLOSED) in this process.
+*/
 int SocketTask::liveTaskCount()
 {
     return s_liveTasks.load();
 }
+/*!
+    Returns the largest incoming message, in bytes, a task accepts (64 MiB by default). A
+    bigger one closes the task with 1009, reported through onError and onClose.
+*/
 qint64 SocketTask::maxIncomingMessageSize()
 {
     return s_maxIncomingMessageSize.load();
 }
+/*!
+    Sets the largest incoming message for tasks made from now on to \a bytes.
+*/
 void SocketTask::setMaxIncomingMessageSize(qint64 bytes)
 {
     s_maxIncomingMessageSize.store(qMax<qint64>(1, bytes));
 }
 
+/*!
+    Returns the JavaScript name of \a value's type as errMsg uses it: \c Undefined for an
+    invalid QVariant, \c Null for \nullptr, \c Number, \c String, \c Boolean, \c Array,
+    \c Object, \c ArrayBuffer for a QByteArray, or a ScriptType's name.
+*/
 QString SocketTask::typeName(const QVariant &value)
 {
     return ErrMsg::typeName(value);
