@@ -93,6 +93,12 @@
     Accepted for Taro's sake; it has no effect (QtWebSockets has no compression).
 */
 /*!
+    \qmlproperty list<string> SocketTask::caCertificates
+    The element's extra trusted certificates for \c wss://, as PEM text (or DER bytes in an
+    ArrayBuffer): a private CA, say. The server's certificate is always verified, its host
+    name included.
+*/
+/*!
     \qmlproperty bool SocketTask::active
     For the element: false at first; true connects with the properties above, false closes
     with 1000. A wrong property is reported through \l errMsg and \l errorOccurred().
@@ -268,7 +274,9 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
         // The hot path: no QVariantMap of the options, only the data.
         SocketTask::SendOption typed;
         static_cast<SocketTask::Callbacks &>(typed) = callbacks;
-        typed.data = b->toData(option.property(QStringLiteral("data")));
+        const QJSValue data = option.property(QStringLiteral("data"));
+        // An Error here may be what a throwing getter threw: read it again, carefully.
+        typed.data = data.isError() ? b->read(option, QStringLiteral("data")) : b->toData(data);
         m_task->send(typed);
     } else {
         m_task->send(b->toVariant(option), callbacks);
@@ -330,6 +338,7 @@ SOCKETTASK_OPTION(setProtocols, m_protocols, protocolsChanged)
 SOCKETTASK_OPTION(setTimeout, m_timeout, timeoutChanged)
 SOCKETTASK_OPTION(setTcpNoDelay, m_tcpNoDelay, tcpNoDelayChanged)
 SOCKETTASK_OPTION(setPerMessageDeflate, m_perMessageDeflate, perMessageDeflateChanged)
+SOCKETTASK_OPTION(setCaCertificates, m_caCertificates, caCertificatesChanged)
 #undef SOCKETTASK_OPTION
 
 void QmlSocketTask::setActive(bool active)
@@ -369,6 +378,7 @@ void QmlSocketTask::connectElement()
         { "timeout", &m_timeout },
         { "tcpNoDelay", &m_tcpNoDelay },
         { "perMessageDeflate", &m_perMessageDeflate },
+        { "caCertificates", &m_caCertificates },
     };
     for (const auto &[name, value] : optional) {
         if (!value->isUndefined())

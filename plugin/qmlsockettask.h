@@ -34,6 +34,8 @@ class QmlSocketTask : public QObject, public QQmlParserStatus
         QJSValue tcpNoDelay READ tcpNoDelay WRITE setTcpNoDelay NOTIFY tcpNoDelayChanged FINAL)
     Q_PROPERTY(QJSValue perMessageDeflate READ perMessageDeflate WRITE setPerMessageDeflate NOTIFY
             perMessageDeflateChanged FINAL)
+    Q_PROPERTY(QJSValue caCertificates READ caCertificates WRITE setCaCertificates NOTIFY
+            caCertificatesChanged FINAL)
     Q_PROPERTY(bool active READ active WRITE setActive NOTIFY activeChanged FINAL)
     Q_PROPERTY(int CONNECTING READ connectingValue CONSTANT FINAL)
     Q_PROPERTY(int OPEN READ openValue CONSTANT FINAL)
@@ -79,6 +81,8 @@ public:
     void setTcpNoDelay(const QJSValue &tcpNoDelay);
     QJSValue perMessageDeflate() const { return m_perMessageDeflate; }
     void setPerMessageDeflate(const QJSValue &perMessageDeflate);
+    QJSValue caCertificates() const { return m_caCertificates; }
+    void setCaCertificates(const QJSValue &caCertificates);
     bool active() const { return m_active; }
     void setActive(bool active);
     int connectingValue() const { return CONNECTING; }
@@ -104,6 +108,7 @@ Q_SIGNALS:
     void timeoutChanged();
     void tcpNoDelayChanged();
     void perMessageDeflateChanged();
+    void caCertificatesChanged();
     void activeChanged();
 
 private:
@@ -121,6 +126,7 @@ private:
     bool m_complete = false;
     bool m_active = false;
     QString m_errMsg; // the element's, while it has no task
-    QJSValue m_url, m_header, m_protocols, m_timeout, m_tcpNoDelay, m_perMessageDeflate;
+    QJSValue m_url, m_header, m_protocols, m_timeout, m_tcpNoDelay, m_perMessageDeflate,
+        m_caCertificates;
     QList<std::pair<Kind, QJSValue>> m_elementListeners; // kept for each connection it makes
 };

@@ -50,7 +50,14 @@ const char helpers[] = R"js((function () {
                 return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)
             return undefined
         },
-        function (ok, result) { return ok ? Promise.resolve(result) : Promise.reject(result) }
+        function (ok, result) { return ok ? Promise.resolve(result) : Promise.reject(result) },
+        function (object, key) {
+            try {
+                return [true, object[key]]
+            } catch (e) {
+                return [false, String(e)]
+            }
+        }
     ]
 })())js";
 
@@ -62,6 +69,7 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
     m_typeTag = functions.property(0);
     m_bytes = functions.property(1);
     m_settle = functions.property(2);
+    m_read = functions.property(3);
     backends().insert(engine, this);
 }
 
@@ -124,7 +132,7 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
         QJSValueIterator it(value);
         while (it.hasNext()) {
             it.next();
-            map.insert(it.name(), toVariant(it.value()));
+            map.insert(it.name(), read(value, it.name()));
         }
         return map;
     }
@@ -132,6 +140,17 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
     if (!bytes.isUndefined())
         return bytes.toVariant(); // QByteArray
     return QVariant::fromValue(SocketTask::ScriptType { tag });
+}
+
+QVariant SocketTaskBackend::read(const QJSValue &object, const QString &key) const
+{
+    // QJSValue::property() would hand back what a throwing getter threw as if it were the
+    // value; read through JavaScript to tell the two apart.
+    const QJSValue pair = m_read.call({ object, key });
+    if (!pair.property(0).toBool())
+        return QVariant::fromValue(
+            SocketTask::ScriptType { QString(), pair.property(1).toString() });
+    return toVariant(pair.property(1));
 }
 
 QVariant SocketTaskBackend::toData(const QJSValue &value) const
@@ -246,7 +265,7 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
             { "url", "header", "protocols", "tcpNoDelay", "perMessageDeflate", "timeout" }) {
             const QString name = QString::fromLatin1(key);
             if (options.hasProperty(name))
-                map.insert(name, toVariant(options.property(name)));
+                map.insert(name, read(options, name));
         }
         option = map;
     } else {

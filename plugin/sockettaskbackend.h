@@ -41,6 +41,8 @@ public:
     QJSEngine *engine() const { return m_engine; }
     QVariant toVariant(const QJSValue &value) const;
     QVariant toData(const QJSValue &value) const;
+    // object[key], or a ScriptType that says what reading it threw.
+    QVariant read(const QJSValue &object, const QString &key) const;
     QJSValue toJs(const SocketTask::CallbackResult &result) const;
     QJSValue toJs(const SocketTask::OnOpenCallbackResult &result) const;
     QJSValue toJs(const SocketTask::OnMessageCallbackResult &result) const;
@@ -68,4 +70,5 @@ private:
     QJSValue m_typeTag; // Object.prototype.toString's tag: "Date", "Uint8Array", ...
     QJSValue m_bytes; // an ArrayBuffer, or a copy of the bytes a view shows
     QJSValue m_settle; // Promise.resolve / Promise.reject
+    QJSValue m_read; // object[key], catching what a getter throws
 };

@@ -46,7 +46,8 @@ QtObject {
     /*!
         \qmlmethod Promise Taro::connectSocket(object options)
         Makes a task connecting to the \c url of \a options, with its \c header, \c protocols,
-        \c timeout, \c tcpNoDelay and \c perMessageDeflate, and resolves with it.
+        \c timeout, \c tcpNoDelay, \c perMessageDeflate and \c caCertificates (PEM strings of
+        extra trusted certificates, for a private CA), and resolves with it.
         \c success or \c fail, then \c complete, run synchronously. On failure the Promise
         resolves with the fail result when a \c fail or \c complete callback was given (so
         callback-style code sees no unhandled rejection), and rejects with it otherwise.

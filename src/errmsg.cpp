@@ -208,6 +208,32 @@ QString checkFlag(const QVariant &flag, const QString &name, std::optional<bool>
     return {};
 }
 
+QString checkCaCertificates(const QVariant &certificates, ConnectRequest *request)
+{
+    if (!certificates.isValid())
+        return {};
+    if (!isArray(certificates))
+        return shouldBe(connectParam, QStringLiteral("parameter.caCertificates"),
+            QStringLiteral("Array"), certificates);
+    const QVariantList list = certificates.toList();
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const QString where = QStringLiteral("parameter.caCertificates[%1]").arg(i);
+        const QVariant &item = list.at(i);
+        QList<QSslCertificate> parsed;
+        if (isString(item))
+            parsed = QSslCertificate::fromData(item.toString().toUtf8(), QSsl::Pem);
+        else if (item.metaType().id() == QMetaType::QByteArray)
+            parsed = QSslCertificate::fromData(item.toByteArray(), QSsl::Der);
+        else
+            return shouldBe(connectParam, where, QStringLiteral("String or ArrayBuffer"), item);
+        if (parsed.isEmpty())
+            return connectParam + where
+                + QStringLiteral(" is not a certificate (PEM text or DER bytes)");
+        request->caCertificates += parsed;
+    }
+    return {};
+}
+
 } // namespace
 
 QString exceedLimit(int limit)

@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QSslCertificate>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -46,6 +47,7 @@ struct ConnectRequest
     QStringList protocols;
     std::optional<bool> tcpNoDelay;
     int timeout = 60000;
+    QList<QSslCertificate> caCertificates; // trusted in addition to the system's
 };
 
 // Each returns the errMsg of the first check that fails, or an empty string.

@@ -7,6 +7,8 @@
 #include <QAbstractSocket>
 #include <QNetworkRequest>
 #include <QRegularExpression>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
@@ -149,6 +151,7 @@ public:
     bool abortedByUser = false;
     bool listenersReleased = false; // after onClose: nothing more to hear
     QString error; // the first error, reported just before onClose
+    QString tlsErrors; // why the certificate was refused, if it was
     int errorCloseCode = 1006;
 };
 
@@ -164,6 +167,11 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
     const quint64 limit = quint64(s_maxIncomingMessageSize.load());
     ws->setMaxAllowedIncomingMessageSize(limit);
     ws->setMaxAllowedIncomingFrameSize(limit);
+    if (!request.caCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(request.caCertificates);
+        ws->setSslConfiguration(tls);
+    }
     connectWs();
 
     QNetworkRequest httpRequest(url);
@@ -209,6 +217,13 @@ void SocketTaskPrivate::connectWs()
         Guard guard(this, true);
         post(Event::Message, message);
     });
+    // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
+    QObject::connect(ws, &QWebSocket::sslErrors, q, [this](const QList<QSslError> &errors) {
+        QStringList why;
+        for (const QSslError &e : errors)
+            why << e.errorString();
+        tlsErrors = why.join(QStringLiteral("; "));
+    });
     // Qt 6.4: `error` is overloaded with the getter; errorOccurred only exists from 6.5.
     QObject::connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
         [this](QAbstractSocket::SocketError) {
@@ -216,6 +231,8 @@ void SocketTaskPrivate::connectWs()
             // Qt prefixes some messages with its own function name; drop it.
             QString why = ws->errorString();
             why.remove(QRegularExpression(QStringLiteral("^\\w+::\\w+: ")));
+            if (!tlsErrors.isEmpty())
+                why = QStringLiteral("TLS handshake failed: ") + tlsErrors;
             recordError(handshakeDone ? ErrMsg::connectionFailed(why) : ErrMsg::connectFailed(why));
             // Qt 6.4 leaves a refused handshake (HTTP 403/404) in ConnectingState
             // with no disconnected(); end it ourselves once Qt is done with it.
@@ -608,6 +625,12 @@ bool isOk(const QString &errMsg)
     \brief sets or clears TCP_NODELAY on the socket; unset keeps Qt's default (set).
 */
 /*!
+    \variable SocketTask::ConnectOption::caCertificates
+    \brief certificates trusted for \c wss:// in addition to the system's, such as a private
+    CA. The peer's certificate is always verified, its host name included. In the QVariant
+    overload: an array of PEM strings or DER QByteArrays.
+*/
+/*!
     \variable SocketTask::ConnectOption::perMessageDeflate
     \brief accepted for Taro's sake; it has no effect, as QtWebSockets has no compression.
 */
@@ -696,6 +719,10 @@ bool isOk(const QString &errMsg)
 
     A binding of a dynamically typed language puts \c {QVariant::fromValue(ScriptType{"Function"})}
     where a function (or a Date, a Symbol...) was given, so that errMsg can name its type.
+*/
+/*!
+    \variable SocketTask::ScriptType::exception
+    \brief when reading the value threw, what it threw; errMsg then says so.
 */
 /*!
     \variable SocketTask::ScriptType::name
@@ -796,6 +823,12 @@ SocketTask *SocketTask::connectSocket(const ConnectOption &option, QObject *pare
         { QStringLiteral("timeout"), option.timeout } };
     if (option.tcpNoDelay)
         map.insert(QStringLiteral("tcpNoDelay"), *option.tcpNoDelay);
+    if (!option.caCertificates.isEmpty()) {
+        QVariantList certificates;
+        for (const QSslCertificate &certificate : option.caCertificates)
+            certificates << certificate.toDer();
+        map.insert(QStringLiteral("caCertificates"), certificates);
+    }
     return connectSocket(map, option, parent);
 }
 

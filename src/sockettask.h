@@ -5,6 +5,7 @@
 
 #include <QMap>
 #include <QObject>
+#include <QSslCertificate>
 #include <QStringList>
 #include <QUrl>
 #include <QVariant>
@@ -55,6 +56,9 @@ public:
         std::optional<bool> tcpNoDelay; // unset: Qt's default (on)
         bool perMessageDeflate = false; // accepted, no effect: QtWebSockets has no compression
         int timeout = 60000; // ms, connect + handshake; 0 = none
+        // Trusted for wss:// in addition to the system's CAs (a private CA, say). The peer's
+        // certificate is always verified, its host name included.
+        QList<QSslCertificate> caCertificates;
     };
     struct SendOption : Callbacks
     {
@@ -90,6 +94,7 @@ public:
     struct ScriptType
     {
         QString name;
+        QString exception; // set when reading the value threw: what it threw
     };
 
     static SocketTask *connectSocket(const ConnectOption &option, QObject *parent = nullptr);
