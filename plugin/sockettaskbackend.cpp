@@ -261,8 +261,8 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
         && typeTag(options) == QLatin1String("Object")) {
         // Only the options the contract knows: an unrelated getter is never run.
         QVariantMap map;
-        for (const char *key :
-            { "url", "header", "protocols", "tcpNoDelay", "perMessageDeflate", "timeout" }) {
+        for (const char *key : { "url", "header", "protocols", "tcpNoDelay", "perMessageDeflate",
+                 "timeout", "caCertificates" }) {
             const QString name = QString::fromLatin1(key);
             if (options.hasProperty(name))
                 map.insert(name, read(options, name));
