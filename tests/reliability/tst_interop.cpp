@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+// Interop with a third-party server: Debian's python3-websockets (ws_peer.py), started here on
+// an ephemeral loopback port.
+#include <SocketTask>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+namespace {
+
+struct Log
+{
+    QStringList events;
+    QList<QVariant> messages;
+    SocketTask::OnCloseCallbackResult close;
+    void attach(SocketTask *task)
+    {
+        task->onOpen([this](const auto &) { events << "open"; });
+        task->onMessage([this](const SocketTask::OnMessageCallbackResult &r) {
+            messages << r.data;
+            events << "message";
+        });
+        task->onError([this](const SocketTask::OnErrorCallbackResult &r) { events << "error:" + r.errMsg; });
+        task->onClose([this](const SocketTask::OnCloseCallbackResult &r) {
+            close = r;
+            events << QStringLiteral("close:%1:%2").arg(r.code).arg(r.reason);
+        });
+    }
+    bool closed() const { return !events.isEmpty() && events.last().startsWith("close:"); }
+};
+
+} // namespace
+
+class tst_Interop : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_peer.setProgram(QStringLiteral("/usr/bin/python3"));
+        m_peer.setArguments({ QStringLiteral(SOCKETTASK_RELIABILITY_DIR "/ws_peer.py") });
+        m_peer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_peer.start();
+        QVERIFY2(m_peer.waitForStarted(), qPrintable(m_peer.errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_peer.canReadLine(), 10000);
+        const QByteArray line = m_peer.readLine().trimmed();
+        QVERIFY2(line.startsWith("PORT "), line.constData());
+        m_url = QUrl(QStringLiteral("ws://127.0.0.1:%1/interop").arg(QString::fromLatin1(line.mid(5))));
+        SocketTask::setMaxConcurrentTasks(0);
+    }
+    void cleanupTestCase()
+    {
+        m_peer.terminate();
+        m_peer.waitForFinished(5000);
+    }
+
+    void headersAndSubprotocolReceived()
+    {
+        SocketTask::ConnectOption option;
+        option.url = m_url;
+        option.header.insert(QStringLiteral("X-Token"), QStringLiteral("interop 1"));
+        option.protocols = QStringList{ "superchat", "chat" };
+        std::unique_ptr<SocketTask> task(open(option));
+        task->send({ {}, QStringLiteral("handshake") });
+        QTRY_COMPARE(m_log.messages.size(), 1);
+        const QJsonObject seen = QJsonDocument::fromJson(m_log.messages.first().toString().toUtf8()).object();
+        QCOMPARE(seen.value("headers").toObject().value("X-Token").toString(), QStringLiteral("interop 1"));
+        QCOMPARE(seen.value("headers").toObject().value("Sec-WebSocket-Protocol").toString(), QStringLiteral("superchat, chat"));
+        QCOMPARE(task->protocol(), seen.value("subprotocol").toString());
+        QVERIFY(task->protocol() == "superchat" || task->protocol() == "chat");
+    }
+
+    void roundTrip_data()
+    {
+        QTest::addColumn<QVariant>("data");
+        for (int size : { 0, 1 << 20, 16 << 20 }) {
+            QString text(size, QChar());
+            for (int i = 0; i < size; ++i)
+                text[i] = QChar(char16_t('a' + i % 26));
+            QByteArray bytes(size, Qt::Uninitialized);
+            for (int i = 0; i < size; ++i)
+                bytes[i] = char(i * 7);
+            QTest::addRow("text %d B", size) << QVariant(text);
+            QTest::addRow("binary %d B", size) << QVariant(bytes);
+        }
+        QTest::newRow("multi-byte UTF-8") << QVariant(QStringLiteral("héllo · 你好 · Привет · 😀👍🏽 · e\u0301"));
+    }
+    void roundTrip()
+    {
+        QFETCH(QVariant, data);
+        std::unique_ptr<SocketTask> task(open());
+        task->send({ {}, data });
+        QTRY_VERIFY_WITH_TIMEOUT(m_log.messages.size() == 1, 30000);
+        QCOMPARE(m_log.messages.first().metaType(), data.metaType());
+        QVERIFY(m_log.messages.first() == data);
+    }
+
+    void fragmentedFromServer()
+    {
+        std::unique_ptr<SocketTask> task(open());
+        task->send({ {}, QStringLiteral("fragments 7 one message in seven fragments, ü included") });
+        QTRY_COMPARE(m_log.messages.size(), 1);
+        QCOMPARE(m_log.messages.first().toString(), QStringLiteral("one message in seven fragments, ü included"));
+    }
+
+    void serverInitiatedClose()
+    {
+        std::unique_ptr<SocketTask> task(open());
+        task->send({ {}, QStringLiteral("close 4001 server says bye") });
+        QTRY_VERIFY(m_log.closed());
+        QCOMPARE(m_log.events, QStringList({ "open", "close:4001:server says bye" }));
+    }
+
+    void ourCloseReceived()
+    {
+        {
+            std::unique_ptr<SocketTask> task(open());
+            task->close({ {}, 4002, QStringLiteral("client says bye") });
+            QTRY_VERIFY(m_log.closed());
+            QCOMPARE(m_log.close.code, 4002);
+            QCOMPARE(m_log.close.reason, QStringLiteral("client says bye"));
+        }
+        std::unique_ptr<SocketTask> task(open());
+        task->send({ {}, QStringLiteral("lastclose") });
+        QTRY_COMPARE(m_log.messages.size(), 1);
+        const QJsonObject last = QJsonDocument::fromJson(m_log.messages.first().toString().toUtf8()).object();
+        QCOMPARE(last.value("code").toInt(), 4002);
+        QCOMPARE(last.value("reason").toString(), QStringLiteral("client says bye"));
+    }
+
+    void serverPingAnswered()
+    {
+        std::unique_ptr<SocketTask> task(open());
+        task->send({ {}, QStringLiteral("ping") });
+        QTRY_COMPARE(m_log.messages.size(), 1);
+        QCOMPARE(m_log.messages.first().toString(), QStringLiteral("pong received"));
+    }
+
+private:
+    SocketTask *open(SocketTask::ConnectOption option = {})
+    {
+        if (option.url.isEmpty())
+            option.url = m_url;
+        m_log = Log();
+        SocketTask *task = SocketTask::connectSocket(option);
+        m_log.attach(task);
+        if (!QTest::qWaitFor([task] { return task->readyState() == SocketTask::OPEN; }, 5000))
+            qWarning() << "not open:" << m_log.events;
+        return task;
+    }
+    QProcess m_peer;
+    QUrl m_url;
+    Log m_log;
+};
+
+QTEST_GUILESS_MAIN(tst_Interop)
+#include "tst_interop.moc"

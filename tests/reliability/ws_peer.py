@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+# A third-party WebSocket peer for the interop tests: Debian's python3-websockets, on an
+# ephemeral loopback port (printed as "PORT <n>"), driven by the text messages it receives:
+#   handshake          -> {"headers": {...}, "subprotocol": "..."} as JSON
+#   fragments N TEXT   -> TEXT sent as one message in N fragments
+#   close CODE REASON  -> close with that code and reason
+#   ping               -> ping the client, then say "pong received" once its pong came
+#   lastclose          -> {"code": n, "reason": "..."} of the previous connection's close
+#   anything else      -> echoed (text or binary)
+import asyncio
+import json
+import sys
+
+import websockets
+
+last_close = {"code": None, "reason": None}
+
+
+async def handler(ws):
+    try:
+        async for message in ws:
+            if isinstance(message, bytes):
+                await ws.send(message)
+                continue
+            words = message.split(" ", 2)
+            if message == "handshake":
+                await ws.send(json.dumps({"headers": dict(ws.request_headers.raw_items()),
+                                          "subprotocol": ws.subprotocol}))
+            elif words[0] == "fragments" and len(words) == 3:
+                n, text = int(words[1]), words[2]
+                size = max(1, -(-len(text) // n))
+                await ws.send([text[i:i + size] for i in range(0, len(text), size)])
+            elif words[0] == "close" and len(words) >= 2:
+                await ws.close(int(words[1]), words[2] if len(words) == 3 else "")
+            elif message == "ping":
+                waiter = await ws.ping()
+                await asyncio.wait_for(waiter, 5)
+                await ws.send("pong received")
+            elif message == "lastclose":
+                await ws.send(json.dumps(last_close))
+            else:
+                await ws.send(message)
+    except websockets.ConnectionClosed:
+        pass
+    finally:
+        last_close["code"] = ws.close_code
+        last_close["reason"] = ws.close_reason
+
+
+async def main():
+    async with websockets.serve(handler, "127.0.0.1", 0, subprotocols=["chat", "superchat"],
+                                max_size=64 * 1024 * 1024, ping_interval=None) as server:
+        port = server.sockets[0].getsockname()[1]
+        print(f"PORT {port}", flush=True)
+        await asyncio.Future()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        sys.exit(0)
