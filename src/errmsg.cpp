@@ -119,6 +119,12 @@ bool isString(const QVariant &v)
 QString shouldBe(
     const QString &prefix, const QString &what, const QString &expected, const QVariant &actual)
 {
+    // A value whose getter threw never has the expected type: say what it threw instead.
+    if (actual.metaType() == QMetaType::fromType<SocketTask::ScriptType>()) {
+        const auto script = actual.value<SocketTask::ScriptType>();
+        if (!script.exception.isEmpty())
+            return prefix + what + QStringLiteral(" threw ") + script.exception;
+    }
     return prefix + what + QStringLiteral(" should be ") + expected + QStringLiteral(" instead of ")
         + typeName(actual);
 }
@@ -318,6 +324,8 @@ QString checkConnectOption(const QVariant &option, ConnectRequest *request)
     if (error.isEmpty())
         error = checkFlag(map.value(QStringLiteral("perMessageDeflate")),
             QStringLiteral("perMessageDeflate"), nullptr);
+    if (error.isEmpty())
+        error = checkCaCertificates(map.value(QStringLiteral("caCertificates")), request);
     return error;
 }
 

@@ -22,7 +22,8 @@ struct Log
             messages << r.data;
             events << "message";
         });
-        task->onError([this](const SocketTask::OnErrorCallbackResult &r) { events << "error:" + r.errMsg; });
+        task->onError(
+            [this](const SocketTask::OnErrorCallbackResult &r) { events << "error:" + r.errMsg; });
         task->onClose([this](const SocketTask::OnCloseCallbackResult &r) {
             close = r;
             events << QStringLiteral("close:%1:%2").arg(r.code).arg(r.reason);
@@ -47,7 +48,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_peer.canReadLine(), 10000);
         const QByteArray line = m_peer.readLine().trimmed();
         QVERIFY2(line.startsWith("PORT "), line.constData());
-        m_url = QUrl(QStringLiteral("ws://127.0.0.1:%1/interop").arg(QString::fromLatin1(line.mid(5))));
+        m_url = QUrl(
+            QStringLiteral("ws://127.0.0.1:%1/interop").arg(QString::fromLatin1(line.mid(5))));
         SocketTask::setMaxConcurrentTasks(0);
     }
     void cleanupTestCase()
@@ -61,13 +63,16 @@ private Q_SLOTS:
         SocketTask::ConnectOption option;
         option.url = m_url;
         option.header.insert(QStringLiteral("X-Token"), QStringLiteral("interop 1"));
-        option.protocols = QStringList{ "superchat", "chat" };
+        option.protocols = QStringList { "superchat", "chat" };
         std::unique_ptr<SocketTask> task(open(option));
         task->send({ {}, QStringLiteral("handshake") });
         QTRY_COMPARE(m_log.messages.size(), 1);
-        const QJsonObject seen = QJsonDocument::fromJson(m_log.messages.first().toString().toUtf8()).object();
-        QCOMPARE(seen.value("headers").toObject().value("X-Token").toString(), QStringLiteral("interop 1"));
-        QCOMPARE(seen.value("headers").toObject().value("Sec-WebSocket-Protocol").toString(), QStringLiteral("superchat, chat"));
+        const QJsonObject seen
+            = QJsonDocument::fromJson(m_log.messages.first().toString().toUtf8()).object();
+        QCOMPARE(seen.value("headers").toObject().value("X-Token").toString(),
+            QStringLiteral("interop 1"));
+        QCOMPARE(seen.value("headers").toObject().value("Sec-WebSocket-Protocol").toString(),
+            QStringLiteral("superchat, chat"));
         QCOMPARE(task->protocol(), seen.value("subprotocol").toString());
         QVERIFY(task->protocol() == "superchat" || task->protocol() == "chat");
     }
@@ -85,7 +90,8 @@ private Q_SLOTS:
             QTest::addRow("text %d B", size) << QVariant(text);
             QTest::addRow("binary %d B", size) << QVariant(bytes);
         }
-        QTest::newRow("multi-byte UTF-8") << QVariant(QStringLiteral("héllo · 你好 · Привет · 😀👍🏽 · e\u0301"));
+        QTest::newRow("multi-byte UTF-8") << QVariant(
+            QStringLiteral("héllo · 你好 · Привет · 😀👍🏽 · e\u0301"));
     }
     void roundTrip()
     {
@@ -100,9 +106,11 @@ private Q_SLOTS:
     void fragmentedFromServer()
     {
         std::unique_ptr<SocketTask> task(open());
-        task->send({ {}, QStringLiteral("fragments 7 one message in seven fragments, ü included") });
+        task->send(
+            { {}, QStringLiteral("fragments 7 one message in seven fragments, ü included") });
         QTRY_COMPARE(m_log.messages.size(), 1);
-        QCOMPARE(m_log.messages.first().toString(), QStringLiteral("one message in seven fragments, ü included"));
+        QCOMPARE(m_log.messages.first().toString(),
+            QStringLiteral("one message in seven fragments, ü included"));
     }
 
     void serverInitiatedClose()
@@ -125,7 +133,8 @@ private Q_SLOTS:
         std::unique_ptr<SocketTask> task(open());
         task->send({ {}, QStringLiteral("lastclose") });
         QTRY_COMPARE(m_log.messages.size(), 1);
-        const QJsonObject last = QJsonDocument::fromJson(m_log.messages.first().toString().toUtf8()).object();
+        const QJsonObject last
+            = QJsonDocument::fromJson(m_log.messages.first().toString().toUtf8()).object();
         QCOMPARE(last.value("code").toInt(), 4002);
         QCOMPARE(last.value("reason").toString(), QStringLiteral("client says bye"));
     }

@@ -72,6 +72,12 @@ void TestServer::onWebSocket()
                 const int n = words.at(1).toInt();
                 for (int i = 0; i < n; ++i)
                     socket->sendTextMessage(QString::number(i));
+            } else if (words.size() == 2 && words.first() == QLatin1String("burstdrop")) {
+                const int n = words.at(1).toInt();
+                for (int i = 0; i < n; ++i)
+                    socket->sendTextMessage(QString::number(i));
+                socket->flush(); // into the kernel, then drop TCP without a close frame
+                socket->abort();
             } else if (words.size() == 2 && words.first() == QLatin1String("big")) {
                 socket->sendBinaryMessage(QByteArray(words.at(1).toLongLong(), 'x'));
             } else {

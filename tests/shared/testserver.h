@@ -21,6 +21,7 @@ public:
         //   "drop"               drop TCP without a close frame
         //   "close CODE REASON"  close with that code and reason
         //   "burst N"            send N text messages "0".."N-1"
+        //   "burstdrop N"        send N text messages, then drop TCP without a close frame
         //   "big N"              send one binary message of N bytes
         Echo,
         TwoThenClose, // on open: send "one", "two", then close 4000 "bye"
