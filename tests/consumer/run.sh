@@ -10,7 +10,10 @@ qml_dir="$prefix/lib/qt6/qml"
 [ -f "$qml_dir/SocketTask/qmldir" ] || { echo "FAIL: no qmldir in $qml_dir"; exit 1; }
 case "$step" in
 cpp | qml)
-    cmake -S "$src/tests/consumer" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+    # A sanitized library wants sanitized programs (the ASan runtime must load first).
+    flags=$(grep -q '^SOCKETTASK_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && echo "-fsanitize=address,undefined" || true)
+    cmake -S "$src/tests/consumer" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+        -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
     cmake --build "$prefix/consumer" >/dev/null
     if [ "$step" = cpp ]; then
         # it must load the installed library, not the build tree's

@@ -148,10 +148,13 @@ private Q_SLOTS:
             inThread, [&peer] { peer = new TestServer(TestServer::Echo); },
             Qt::BlockingQueuedConnection);
         auto stop = qScopeGuard([&] {
-            QMetaObject::invokeMethod(inThread, [peer, inThread] {
-                delete peer;
-                delete inThread;
-            });
+            QMetaObject::invokeMethod(
+                    inThread,
+                    [peer, inThread] {
+                        delete peer;
+                        delete inThread;
+                    },
+                    Qt::BlockingQueuedConnection);
             peerThread.quit();
             peerThread.wait();
         });
@@ -200,6 +203,7 @@ private Q_SLOTS:
         int serverConnections = 0;
         connect(&server, &QWebSocketServer::newConnection, this, [&] {
             QWebSocket *peer = server.nextPendingConnection();
+            peer->setParent(&server);
             ++serverConnections;
             connect(peer, &QWebSocket::textMessageReceived, peer, [&, peer](const QString &m) {
                 serverReceived << m;
@@ -364,6 +368,11 @@ private Q_SLOTS:
         figure("cycles", QString::number(cycles));
         QCOMPARE(opened, cycles);
         QCOMPARE(connections, 2 * cycles);
+#ifdef __SANITIZE_ADDRESS__
+        // ASan's quarantine holds freed memory back: RSS says nothing about leaks here (LSan
+        // does, at exit).
+        return;
+#endif
         QVERIFY2(growth <= baseline + 2048,
             qPrintable(
                 QStringLiteral("RSS grew %1 KiB, the baseline %2 KiB").arg(growth).arg(baseline)));
