@@ -5,18 +5,19 @@
 #include "sockettask_logging_p.h"
 
 #include <QAbstractSocket>
+#include <QBasicTimer>
 #include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QSslConfiguration>
 #include <QSslError>
 #include <QTcpSocket>
-#include <QTimer>
+#include <QTimerEvent>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 
 #include <atomic>
-#include <deque>
 #include <exception>
+#include <vector>
 
 Q_LOGGING_CATEGORY(lcSocketTask, "sockettask", QtInfoMsg)
 
@@ -110,15 +111,19 @@ public:
     QString doSend(const QVariant &data);
     QString doClose(int code, const QString &reason);
 
+    // Owned one by one: a listener may add a listener while it runs, and the vector may move,
+    // but the running std::function does not. (No allocation until a listener is added.)
     template<typename Result>
-    void notify(const std::deque<std::function<void(const Result &)>> &listeners,
-        const Result &result, void (SocketTask::*signal)(const Result &), const char *what,
-        Guard &guard)
+    using Listeners = std::vector<std::unique_ptr<std::function<void(const Result &)>>>;
+
+    template<typename Result>
+    void notify(const Listeners<Result> &listeners, const Result &result,
+        void (SocketTask::*signal)(const Result &), const char *what, Guard &guard)
     {
         // Listeners added while this runs hear the next event, not this one.
         const size_t count = listeners.size();
         for (size_t i = 0; i < count; ++i) {
-            invokeUserCode(listeners[i], result, what, id);
+            invokeUserCode(*listeners[i], result, what, id);
             if (guard.dead)
                 return;
         }
@@ -129,20 +134,19 @@ public:
     const int id;
     QUrl url;
     QWebSocket *ws = nullptr;
-    QTimer timeout;
+    QBasicTimer timeout; // the connect + handshake deadline; see SocketTask::timerEvent
     std::optional<bool> tcpNoDelay;
     SocketTask::ReadyState state = SocketTask::CONNECTING;
     QString errMsg;
     QString protocol;
     bool holdsLiveSlot = false;
 
-    // Deques: a listener may add a listener while it runs without moving the running one.
-    std::deque<std::function<void(const SocketTask::OnOpenCallbackResult &)>> openListeners;
-    std::deque<std::function<void(const SocketTask::OnMessageCallbackResult &)>> messageListeners;
-    std::deque<std::function<void(const SocketTask::OnErrorCallbackResult &)>> errorListeners;
-    std::deque<std::function<void(const SocketTask::OnCloseCallbackResult &)>> closeListeners;
+    Listeners<SocketTask::OnOpenCallbackResult> openListeners;
+    Listeners<SocketTask::OnMessageCallbackResult> messageListeners;
+    Listeners<SocketTask::OnErrorCallbackResult> errorListeners;
+    Listeners<SocketTask::OnCloseCallbackResult> closeListeners;
 
-    std::deque<Event> queue;
+    QList<Event> queue; // events waiting for the event loop (see post)
     Guard *guards = nullptr;
     int callDepth = 0;
     bool drainScheduled = false;
@@ -180,16 +184,8 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
     QWebSocketHandshakeOptions options;
     options.setSubprotocols(request.protocols);
 
-    if (request.timeout > 0) {
-        timeout.setSingleShot(true);
-        QObject::connect(&timeout, &QTimer::timeout, q, [this] {
-            if (closeQueued || handshakeDone)
-                return;
-            recordError(ErrMsg::connectTimeout);
-            failConnection();
-        });
-        timeout.start(request.timeout);
-    }
+    if (request.timeout > 0)
+        timeout.start(request.timeout, q);
     qCDebug(lcSocketTask, "task %d: connecting to %s", id, qPrintable(url.toDisplayString()));
     ws->open(httpRequest, options);
 }
@@ -281,7 +277,7 @@ void SocketTaskPrivate::post(Event::Kind kind, QVariant data)
         // Always through the event loop: Qt 6.4 signals disconnected before the error that
         // caused it (refused, DNS), and onError must come first.
         closeQueued = true;
-    } else if (callDepth == 0 && queue.empty()) {
+    } else if (callDepth == 0 && queue.isEmpty()) {
         Guard guard(this, false);
         Event event { kind, std::move(data) };
         deliver(event, guard);
@@ -304,9 +300,8 @@ void SocketTaskPrivate::drain()
 {
     drainScheduled = false;
     Guard guard(this, false);
-    while (!queue.empty()) {
-        Event event = std::move(queue.front());
-        queue.pop_front();
+    while (!queue.isEmpty()) {
+        Event event = queue.takeFirst();
         deliver(event, guard);
         if (guard.dead)
             return;
@@ -777,6 +772,20 @@ bool isOk(const QString &errMsg)
 SocketTask::SocketTask(QObject *parent) : QObject(parent), d(new SocketTaskPrivate(this)) { }
 
 /*!
+    \reimp
+*/
+void SocketTask::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != d->timeout.timerId())
+        return QObject::timerEvent(event);
+    d->timeout.stop();
+    if (d->closeQueued || d->handshakeDone)
+        return;
+    d->recordError(ErrMsg::connectTimeout);
+    d->failConnection();
+}
+
+/*!
     Destroys the task. An open connection is closed with 1001 (going away); no listener runs
     afterwards. A listener may destroy its own task.
 */
@@ -960,7 +969,8 @@ void SocketTask::closeSocket(SocketTask *task, const QVariant &option, const Cal
 void SocketTask::onOpen(std::function<void(const OnOpenCallbackResult &)> listener)
 {
     if (listener && !d->listenersReleased)
-        d->openListeners.push_back(std::move(listener));
+        d->openListeners.push_back(
+            std::make_unique<std::decay_t<decltype(listener)>>(std::move(listener)));
 }
 
 /*!
@@ -969,7 +979,8 @@ void SocketTask::onOpen(std::function<void(const OnOpenCallbackResult &)> listen
 void SocketTask::onMessage(std::function<void(const OnMessageCallbackResult &)> listener)
 {
     if (listener && !d->listenersReleased)
-        d->messageListeners.push_back(std::move(listener));
+        d->messageListeners.push_back(
+            std::make_unique<std::decay_t<decltype(listener)>>(std::move(listener)));
 }
 
 /*!
@@ -980,7 +991,8 @@ void SocketTask::onMessage(std::function<void(const OnMessageCallbackResult &)> 
 void SocketTask::onError(std::function<void(const OnErrorCallbackResult &)> listener)
 {
     if (listener && !d->listenersReleased)
-        d->errorListeners.push_back(std::move(listener));
+        d->errorListeners.push_back(
+            std::make_unique<std::decay_t<decltype(listener)>>(std::move(listener)));
 }
 
 /*!
@@ -990,7 +1002,8 @@ void SocketTask::onError(std::function<void(const OnErrorCallbackResult &)> list
 void SocketTask::onClose(std::function<void(const OnCloseCallbackResult &)> listener)
 {
     if (listener && !d->listenersReleased)
-        d->closeListeners.push_back(std::move(listener));
+        d->closeListeners.push_back(
+            std::make_unique<std::decay_t<decltype(listener)>>(std::move(listener)));
 }
 
 /*!

@@ -155,6 +155,9 @@ Q_SIGNALS:
     void errMsgChanged(const QString &errMsg);
     void protocolChanged(const QString &protocol);
 
+protected:
+    void timerEvent(QTimerEvent *event) override; // the connect + handshake deadline
+
 private:
     explicit SocketTask(QObject *parent);
     friend class SocketTaskPrivate;

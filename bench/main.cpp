@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: MIT
+// sockettask-bench: what SocketTask costs over what it wraps.
+//
+//   sockettask-bench            the full run (for docs/performance.md)
+//   sockettask-bench --quick    every benchmark, fewer rounds and messages (under 45 s)
+//   sockettask-bench --smoke    every benchmark once, tiny (ctest)
+//   sockettask-bench --sizes    msg/s by message size for the four clients, as CSV
+//   sockettask-bench --plot F   the same, drawn to the PNG file F
+//
+// The echo server runs in a child process, so this process's CPU is the client's alone. Each
+// benchmark alternates SocketTask and its baseline round by round (ABBA) and prints, besides a
+// table, `ratio NAME VALUE` with VALUE = SocketTask / baseline, the median over the rounds.
+#include <SocketTask>
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QGuiApplication>
+#include <QImage>
+#include <QPainter>
+#include <QProcess>
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <QTextStream>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace {
+
+QTextStream out(stdout);
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+qint64 rssKiB()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return -1;
+    return statm.readAll().split(' ').value(1).toLongLong() * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+void raiseFileLimit()
+{
+    rlimit files{};
+    getrlimit(RLIMIT_NOFILE, &files);
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+}
+
+// Runs the event loop until `done` is called or `ms` pass; false on timeout.
+bool runUntil(const std::function<void(std::function<void()> done)> &start, int ms = 120000)
+{
+    QEventLoop loop;
+    bool finished = false;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    start([&] {
+        finished = true;
+        loop.quit();
+    });
+    if (!finished)
+        loop.exec();
+    return finished;
+}
+
+// ---- the echo server (child process) ------------------------------------------------------
+
+int serveEcho()
+{
+    raiseFileLimit();
+    QWebSocketServer server(QStringLiteral("bench-echo"), QWebSocketServer::NonSecureMode);
+    server.setMaxPendingConnections(4096);
+    if (!server.listen(QHostAddress::LocalHost, 0))
+        return 1;
+    QObject::connect(&server, &QWebSocketServer::newConnection, &server, [&server] {
+        while (QWebSocket *peer = server.nextPendingConnection()) {
+            peer->setMaxAllowedIncomingMessageSize(64 << 20);
+            QObject::connect(peer, &QWebSocket::textMessageReceived, peer,
+                             [peer](const QString &m) { peer->sendTextMessage(m); });
+            QObject::connect(peer, &QWebSocket::binaryMessageReceived, peer,
+                             [peer](const QByteArray &m) { peer->sendBinaryMessage(m); });
+            QObject::connect(peer, &QWebSocket::disconnected, peer, &QObject::deleteLater);
+        }
+    });
+    out << "PORT " << server.serverPort() << Qt::endl;
+    return QCoreApplication::exec(); // until the parent kills it
+}
+
+// ---- the clients --------------------------------------------------------------------------
+
+// A connected client of either kind, driven the same way.
+struct Client
+{
+    virtual ~Client() = default;
+    virtual void onText(std::function<void(const QString &)> fn) = 0;
+    virtual void onBinary(std::function<void(const QByteArray &)> fn) = 0;
+    virtual void sendText(const QString &s) = 0;
+    virtual void sendBinary(const QByteArray &b) = 0;
+};
+
+struct RawClient : Client
+{
+    QWebSocket ws;
+    std::function<void(const QString &)> text;
+    std::function<void(const QByteArray &)> binary;
+    RawClient()
+    {
+        QObject::connect(&ws, &QWebSocket::textMessageReceived, &ws, [this](const QString &m) { text(m); });
+        QObject::connect(&ws, &QWebSocket::binaryMessageReceived, &ws, [this](const QByteArray &m) { binary(m); });
+    }
+    void onText(std::function<void(const QString &)> fn) override { text = std::move(fn); }
+    void onBinary(std::function<void(const QByteArray &)> fn) override { binary = std::move(fn); }
+    void sendText(const QString &s) override { ws.sendTextMessage(s); }
+    void sendBinary(const QByteArray &b) override { ws.sendBinaryMessage(b); }
+};
+
+struct TaskClient : Client
+{
+    std::unique_ptr<SocketTask> task;
+    std::function<void(const QString &)> text;
+    std::function<void(const QByteArray &)> binary;
+    void attach()
+    {
+        task->onMessage([this](const SocketTask::OnMessageCallbackResult &r) {
+            if (r.data.metaType().id() == QMetaType::QString)
+                text(*static_cast<const QString *>(r.data.constData()));
+            else
+                binary(*static_cast<const QByteArray *>(r.data.constData()));
+        });
+    }
+    void onText(std::function<void(const QString &)> fn) override { text = std::move(fn); }
+    void onBinary(std::function<void(const QByteArray &)> fn) override { binary = std::move(fn); }
+    void sendText(const QString &s) override { task->send({ {}, s }); }
+    void sendBinary(const QByteArray &b) override { task->send({ {}, b }); }
+};
+
+std::unique_ptr<Client> open(bool sockettask, const QUrl &url)
+{
+    if (sockettask) {
+        auto client = std::make_unique<TaskClient>();
+        SocketTask::ConnectOption option;
+        option.url = url;
+        client->task.reset(SocketTask::connectSocket(option));
+        client->attach();
+        runUntil([&](auto done) { client->task->onOpen([done](const auto &) { done(); }); }, 10000);
+        return client;
+    }
+    auto client = std::make_unique<RawClient>();
+    runUntil([&](auto done) {
+        QObject::connect(&client->ws, &QWebSocket::connected, &client->ws, done);
+        client->ws.open(url);
+    }, 10000);
+    return client;
+}
+
+struct Sizes
+{
+    int rounds = 5;
+    int pingpong = 20000;
+    int streamSmall = 200000;
+    int streamLarge = 2000;
+    int connections = 1000;
+    int cycles = 2000;
+    int qmlStream = 200000;
+    int qmlPingpong = 10000;
+};
+
+// Each returns its figure: higher is better except for memory.
+double pingpong(bool st, const QUrl &url, int n, std::vector<double> *latencies = nullptr)
+{
+    auto client = open(st, url);
+    const QString payload(32, QLatin1Char('p'));
+    QElapsedTimer total, one;
+    int left = n;
+    std::vector<double> lat;
+    lat.reserve(n);
+    runUntil([&](auto done) {
+        client->onText([&, done](const QString &) {
+            lat.push_back(one.nsecsElapsed() / 1000.0);
+            if (--left == 0)
+                return done();
+            one.start();
+            client->sendText(payload);
+        });
+        total.start();
+        one.start();
+        client->sendText(payload);
+    });
+    const double rate = n / (total.nsecsElapsed() / 1e9);
+    if (latencies)
+        *latencies = std::move(lat);
+    return rate;
+}
+
+double streamSmall(bool st, const QUrl &url, int n)
+{
+    auto client = open(st, url);
+    const QString payload(32, QLatin1Char('s'));
+    QElapsedTimer timer;
+    int received = 0;
+    runUntil([&](auto done) {
+        client->onText([&, done](const QString &) {
+            if (++received == n)
+                done();
+        });
+        timer.start();
+        for (int i = 0; i < n; ++i)
+            client->sendText(payload);
+    });
+    return n / (timer.nsecsElapsed() / 1e9);
+}
+
+double streamLarge(bool st, const QUrl &url, int n, int size = 64 * 1024)
+{
+    auto client = open(st, url);
+    const QByteArray payload(size, 'L');
+    QElapsedTimer timer;
+    int received = 0;
+    runUntil([&](auto done) {
+        client->onBinary([&, done](const QByteArray &) {
+            if (++received == n)
+                done();
+        });
+        timer.start();
+        for (int i = 0; i < n; ++i)
+            client->sendBinary(payload);
+    });
+    return double(n) * size / (1 << 20) / (timer.nsecsElapsed() / 1e9); // MB/s (MiB)
+}
+
+double connectRate(bool st, const QUrl &url, int n)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < n; ++i) {
+        if (st) {
+            SocketTask::ConnectOption option;
+            option.url = url;
+            std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
+            runUntil([&](auto done) {
+                task->onOpen([&](const auto &) { task->close(); });
+                task->onClose([done](const auto &) { done(); });
+            }, 10000);
+        } else {
+            QWebSocket ws;
+            runUntil([&](auto done) {
+                QObject::connect(&ws, &QWebSocket::connected, &ws, [&] { ws.close(); });
+                QObject::connect(&ws, &QWebSocket::disconnected, &ws, done);
+                ws.open(url);
+            }, 10000);
+        }
+    }
+    return n / (timer.nsecsElapsed() / 1e9);
+}
+
+// In a child process of its own, so that each count starts from the same heap.
+int memoryChild(bool st, const QUrl &url, int n)
+{
+    raiseFileLimit();
+    SocketTask::setMaxConcurrentTasks(0);
+    std::vector<std::unique_ptr<Client>> clients;
+    clients.push_back(open(st, url)); // libraries and first-use caches are not per connection
+    const qint64 before = rssKiB();
+    for (int i = 0; i < n; ++i)
+        clients.push_back(open(st, url));
+    const qint64 after = rssKiB();
+    out << "KIB_PER_CONNECTION " << double(after - before) / n << Qt::endl;
+    return 0;
+}
+
+double memoryPerConnection(bool st, const QUrl &url, int n)
+{
+    QProcess child;
+    child.start(QCoreApplication::applicationFilePath(),
+                { QStringLiteral("--memory-child"), st ? QStringLiteral("sockettask") : QStringLiteral("raw"),
+                  url.toString(), QString::number(n) });
+    child.waitForFinished(120000);
+    const QByteArray text = child.readAllStandardOutput();
+    const qsizetype at = text.indexOf("KIB_PER_CONNECTION ");
+    return at < 0 ? qQNaN() : text.mid(at + 19).trimmed().toDouble();
+}
+
+// ---- QML ----------------------------------------------------------------------------------
+
+const char taroStream[] = R"qml(
+import QtQml
+import SocketTask
+QtObject {
+    property string url
+    property int count
+    property string payload
+    property int received: 0
+    signal done()
+    function start() {
+        Taro.connectSocket({ url: url }).then(task => {
+            task.onMessage(res => {
+                if (++received === count) {
+                    task.close()
+                    done()
+                }
+            })
+            task.onOpen(() => {
+                for (let i = 0; i < count; ++i)
+                    task.send({ data: payload })
+            })
+        })
+    }
+}
+)qml";
+
+const char qtStream[] = R"qml(
+import QtQml
+import QtWebSockets
+QtObject {
+    property string url
+    property int count
+    property string payload
+    property int received: 0
+    signal done()
+    property WebSocket socket: WebSocket {
+        onStatusChanged: {
+            if (status === WebSocket.Open) {
+                for (let i = 0; i < count; ++i)
+                    sendTextMessage(payload)
+            }
+        }
+        onTextMessageReceived: message => {
+            if (++received === count) {
+                active = false
+                done()
+            }
+        }
+    }
+    function start() {
+        socket.url = url
+        socket.active = true
+    }
+}
+)qml";
+
+const char taroPingpong[] = R"qml(
+import QtQml
+import SocketTask
+QtObject {
+    property string url
+    property int count
+    property string payload
+    property int received: 0
+    signal done()
+    function start() {
+        Taro.connectSocket({ url: url }).then(task => {
+            task.onMessage(res => {
+                if (++received === count) {
+                    task.close()
+                    done()
+                } else {
+                    task.send({ data: payload })
+                }
+            })
+            task.onOpen(() => task.send({ data: payload }))
+        })
+    }
+}
+)qml";
+
+const char qtPingpong[] = R"qml(
+import QtQml
+import QtWebSockets
+QtObject {
+    property string url
+    property int count
+    property string payload
+    property int received: 0
+    signal done()
+    property WebSocket socket: WebSocket {
+        onStatusChanged: if (status === WebSocket.Open) sendTextMessage(payload)
+        onTextMessageReceived: message => {
+            if (++received === count) {
+                active = false
+                done()
+            } else {
+                sendTextMessage(payload)
+            }
+        }
+    }
+    function start() {
+        socket.url = url
+        socket.active = true
+    }
+}
+)qml";
+
+QQmlEngine *qmlEngine()
+{
+    static QQmlEngine *engine = [] {
+        auto *e = new QQmlEngine;
+        e->addImportPath(QStringLiteral(SOCKETTASK_QML_DIR));
+        return e;
+    }();
+    return engine;
+}
+
+double qmlRun(const char *source, const QUrl &url, int count, int payloadSize = 32)
+{
+    QQmlComponent component(qmlEngine());
+    component.setData(source, QUrl(QStringLiteral("bench.qml")));
+    std::unique_ptr<QObject> object(component.createWithInitialProperties(
+            { { "url", url.toString() }, { "count", count }, { "payload", QString(payloadSize, QLatin1Char('q')) } }));
+    if (!object) {
+        out << component.errorString() << Qt::endl;
+        return qQNaN();
+    }
+    QElapsedTimer timer;
+    QEventLoop loop;
+    QObject::connect(object.get(), SIGNAL(done()), &loop, SLOT(quit()));
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    timer.start();
+    QMetaObject::invokeMethod(object.get(), "start");
+    loop.exec();
+    const bool ok = object->property("received").toInt() == count;
+    const double seconds = timer.nsecsElapsed() / 1e9;
+    // Let the close and Qt's WebSocket finish before the object goes.
+    QEventLoop settle;
+    QTimer::singleShot(50, &settle, &QEventLoop::quit);
+    settle.exec();
+    return ok ? count / seconds : qQNaN();
+}
+
+// ---- the runs -----------------------------------------------------------------------------
+
+struct Result
+{
+    QString name, unit;
+    double sockettask, baseline, ratio;
+    QString extra;
+};
+
+Result compare(const QString &name, const QString &unit, int rounds,
+               const std::function<double(bool)> &measure, bool lowerIsBetter = false)
+{
+    std::vector<double> st, base, ratios;
+    for (int r = 0; r < rounds; ++r) {
+        // ABBA: who goes first alternates, so warm-up and drift fall on both.
+        double a, b;
+        if (r % 2 == 0) {
+            b = measure(false);
+            a = measure(true);
+        } else {
+            a = measure(true);
+            b = measure(false);
+        }
+        st.push_back(a);
+        base.push_back(b);
+        ratios.push_back(a / b);
+    }
+    Q_UNUSED(lowerIsBetter);
+    return { name, unit, median(st), median(base), median(ratios), {} };
+}
+
+void print(const Result &r, const QString &baselineName)
+{
+    out << QStringLiteral("%1 %2 %3 %4 %5  %6")
+                    .arg(r.name, -20)
+                    .arg(QString::number(r.sockettask, 'f', 1), 14)
+                    .arg(QString::number(r.baseline, 'f', 1), 14)
+                    .arg(r.unit, -8)
+                    .arg(QString::number(r.ratio, 'f', 3), 7)
+                    .arg(baselineName + (r.extra.isEmpty() ? QString() : QStringLiteral("; ") + r.extra))
+        << Qt::endl;
+}
+
+QString percentiles(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    auto at = [&v](double p) { return v.empty() ? 0.0 : v[size_t(p * (v.size() - 1))]; };
+    return QStringLiteral("p50 %1 us, p99 %2 us").arg(at(0.5), 0, 'f', 1).arg(at(0.99), 0, 'f', 1);
+}
+
+void sizesRun(const QUrl &url, const QString &plotFile)
+{
+    const QList<int> sizes = { 32, 256, 1024, 4096, 16384, 65536, 262144, 1048576 };
+    struct Series
+    {
+        QString name;
+        QColor color;
+        std::vector<double> rates;
+    };
+    std::vector<Series> series = { { QStringLiteral("SocketTask C++"), QColor(0, 121, 107), {} },
+                                   { QStringLiteral("raw QWebSocket"), QColor(120, 120, 120), {} },
+                                   { QStringLiteral("SocketTask QML (Taro)"), QColor(230, 81, 0), {} },
+                                   { QStringLiteral("Qt QML WebSocket"), QColor(57, 73, 171), {} } };
+    out << "size,sockettask_cpp,raw_qwebsocket,sockettask_qml,qt_qml_websocket" << Qt::endl;
+    for (int size : sizes) {
+        // About 8 MiB of traffic per point, at least 200 and at most 20000 messages.
+        const int n = std::clamp(int((8 << 20) / size), 200, 20000);
+        auto cpp = [&](bool st) {
+            auto client = open(st, url);
+            const QString payload(size, QLatin1Char('z'));
+            QElapsedTimer t;
+            int got = 0;
+            runUntil([&](auto done) {
+                client->onText([&, done](const QString &) {
+                    if (++got == n)
+                        done();
+                });
+                t.start();
+                for (int i = 0; i < n; ++i)
+                    client->sendText(payload);
+            });
+            return n / (t.nsecsElapsed() / 1e9);
+        };
+        const double values[] = { cpp(true), cpp(false), qmlRun(taroStream, url, n, size),
+                                  qmlRun(qtStream, url, n, size) };
+        QStringList row{ QString::number(size) };
+        for (int i = 0; i < 4; ++i) {
+            series[i].rates.push_back(values[i]);
+            row << QString::number(values[i], 'f', 0);
+        }
+        out << row.join(QLatin1Char(',')) << Qt::endl;
+    }
+    if (plotFile.isEmpty())
+        return;
+    // A log-log chart: message size across, messages per second up.
+    QImage image(960, 560, QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QRect area(90, 50, 640, 440);
+    double lo = 1e12, hi = 0;
+    for (const auto &s : series)
+        for (double v : s.rates)
+            if (v > 0) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+    const double y0 = std::floor(std::log10(lo)), y1 = std::ceil(std::log10(hi));
+    auto px = [&](int i) { return area.left() + area.width() * i / double(sizes.size() - 1); };
+    auto py = [&](double v) { return area.bottom() - area.height() * (std::log10(v) - y0) / (y1 - y0); };
+    p.setPen(QColor(220, 220, 220));
+    for (double e = y0; e <= y1; ++e)
+        p.drawLine(QPointF(area.left(), py(std::pow(10, e))), QPointF(area.right(), py(std::pow(10, e))));
+    p.setPen(Qt::black);
+    p.drawRect(area);
+    QFont font = p.font();
+    font.setPixelSize(13);
+    p.setFont(font);
+    for (double e = y0; e <= y1; ++e)
+        p.drawText(QRectF(0, py(std::pow(10, e)) - 8, area.left() - 8, 16), Qt::AlignRight,
+                   QString::number(std::pow(10, e), 'g', 6));
+    for (int i = 0; i < sizes.size(); ++i) {
+        const int s = sizes[i];
+        const QString label = s >= 1048576 ? QStringLiteral("1 MiB") : s >= 1024 ? QStringLiteral("%1 KiB").arg(s / 1024) : QStringLiteral("%1 B").arg(s);
+        p.drawText(QRectF(px(i) - 40, area.bottom() + 6, 80, 18), Qt::AlignHCenter, label);
+    }
+    p.drawText(QRectF(area.left(), area.bottom() + 28, area.width(), 18), Qt::AlignHCenter,
+               QStringLiteral("message size (echoed over loopback)"));
+    p.save();
+    p.translate(18, area.center().y());
+    p.rotate(-90);
+    p.drawText(QRectF(-120, -10, 240, 20), Qt::AlignHCenter, QStringLiteral("messages per second"));
+    p.restore();
+    font.setPixelSize(16);
+    font.setBold(true);
+    p.setFont(font);
+    p.drawText(QRectF(area.left(), 12, area.width(), 24), Qt::AlignLeft,
+               QStringLiteral("Echo throughput by message size"));
+    font.setPixelSize(13);
+    font.setBold(false);
+    p.setFont(font);
+    int legendY = area.top() + 10;
+    for (const auto &s : series) {
+        p.setPen(QPen(s.color, 2.5));
+        QPolygonF line;
+        for (size_t i = 0; i < s.rates.size(); ++i)
+            line << QPointF(px(int(i)), py(std::max(s.rates[i], 1.0)));
+        p.drawPolyline(line);
+        for (const QPointF &pt : line)
+            p.drawEllipse(pt, 3, 3);
+        p.drawLine(area.right() + 20, legendY, area.right() + 44, legendY);
+        p.setPen(Qt::black);
+        p.drawText(QPointF(area.right() + 50, legendY + 5), s.name);
+        legendY += 24;
+    }
+    p.end();
+    image.save(plotFile, "PNG");
+    out << "plot written to " << plotFile << Qt::endl;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+    QGuiApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("SocketTask against QWebSocket and Qt's QML WebSocket."));
+    parser.addHelpOption();
+    parser.addOption({ QStringLiteral("quick"), QStringLiteral("Fewer rounds and messages (under 45 s).") });
+    parser.addOption({ QStringLiteral("smoke"), QStringLiteral("Every benchmark once, tiny.") });
+    parser.addOption({ QStringLiteral("sizes"), QStringLiteral("msg/s by message size, as CSV.") });
+    parser.addOption({ QStringLiteral("plot"), QStringLiteral("Draw the --sizes run to FILE (PNG)."), QStringLiteral("FILE") });
+    parser.addOption({ QStringLiteral("only"), QStringLiteral("Run only this benchmark."), QStringLiteral("NAME") });
+    parser.addOption({ QStringLiteral("server"), QStringLiteral("Internal: be the echo server.") });
+    parser.addOption({ QStringLiteral("memory-child"), QStringLiteral("Internal."), QStringLiteral("KIND") });
+    parser.addPositionalArgument(QStringLiteral("args"), QStringLiteral("Internal."));
+    parser.process(app);
+
+    if (parser.isSet(QStringLiteral("server")))
+        return serveEcho();
+    if (parser.isSet(QStringLiteral("memory-child"))) {
+        const QStringList rest = parser.positionalArguments();
+        return memoryChild(parser.value(QStringLiteral("memory-child")) == QLatin1String("sockettask"),
+                           QUrl(rest.value(0)), rest.value(1).toInt());
+    }
+
+    QProcess server;
+    server.start(QCoreApplication::applicationFilePath(), { QStringLiteral("--server") });
+    if (!server.waitForReadyRead(10000)) {
+        QTextStream(stderr) << "sockettask-bench: the echo server did not start" << Qt::endl;
+        return 1;
+    }
+    const QByteArray line = server.readLine().trimmed();
+    const QUrl url(QStringLiteral("ws://127.0.0.1:%1/").arg(QString::fromLatin1(line.mid(5))));
+    auto stopServer = qScopeGuard([&] {
+        server.kill();
+        server.waitForFinished(5000);
+    });
+    SocketTask::setMaxConcurrentTasks(0);
+
+    if (parser.isSet(QStringLiteral("sizes")) || parser.isSet(QStringLiteral("plot"))) {
+        sizesRun(url, parser.value(QStringLiteral("plot")));
+        return 0;
+    }
+
+    Sizes n;
+    if (parser.isSet(QStringLiteral("quick")))
+        n = { 3, 5000, 50000, 500, 300, 300, 30000, 2000 };
+    if (parser.isSet(QStringLiteral("smoke")))
+        n = { 1, 200, 1000, 20, 20, 20, 1000, 100 };
+    const QString only = parser.value(QStringLiteral("only"));
+    auto wanted = [&](const char *name) { return only.isEmpty() || only == QLatin1String(name); };
+
+    QElapsedTimer wall;
+    wall.start();
+    out << QStringLiteral("%1 %2 %3 %4 %5  %6")
+                    .arg(QStringLiteral("benchmark"), -20)
+                    .arg(QStringLiteral("SocketTask"), 14)
+                    .arg(QStringLiteral("baseline"), 14)
+                    .arg(QStringLiteral("unit"), -8)
+                    .arg(QStringLiteral("ratio"), 7)
+                    .arg(QStringLiteral("baseline is"))
+        << Qt::endl;
+    std::vector<Result> results;
+    auto add = [&](Result r, const QString &baseline) {
+        print(r, baseline);
+        results.push_back(std::move(r));
+    };
+    if (wanted("cpp-pingpong")) {
+        std::vector<double> latST, latRaw;
+        Result r = compare(QStringLiteral("cpp-pingpong"), QStringLiteral("msg/s"), n.rounds, [&](bool st) {
+            return pingpong(st, url, n.pingpong, st ? &latST : &latRaw);
+        });
+        r.extra = QStringLiteral("SocketTask %1; raw %2").arg(percentiles(latST), percentiles(latRaw));
+        add(r, QStringLiteral("raw QWebSocket"));
+    }
+    if (wanted("cpp-stream-small"))
+        add(compare(QStringLiteral("cpp-stream-small"), QStringLiteral("msg/s"), n.rounds,
+                    [&](bool st) { return streamSmall(st, url, n.streamSmall); }),
+            QStringLiteral("raw QWebSocket"));
+    if (wanted("cpp-stream-large"))
+        add(compare(QStringLiteral("cpp-stream-large"), QStringLiteral("MB/s"), n.rounds,
+                    [&](bool st) { return streamLarge(st, url, n.streamLarge); }),
+            QStringLiteral("raw QWebSocket"));
+    if (wanted("qml-stream-small"))
+        add(compare(QStringLiteral("qml-stream-small"), QStringLiteral("msg/s"), n.rounds,
+                    [&](bool st) { return qmlRun(st ? taroStream : qtStream, url, n.qmlStream); }),
+            QStringLiteral("Qt QML WebSocket"));
+    if (wanted("qml-pingpong"))
+        add(compare(QStringLiteral("qml-pingpong"), QStringLiteral("msg/s"), n.rounds,
+                    [&](bool st) { return qmlRun(st ? taroPingpong : qtPingpong, url, n.qmlPingpong); }),
+            QStringLiteral("Qt QML WebSocket"));
+    if (wanted("memory-per-connection"))
+        add(compare(QStringLiteral("memory-per-connection"), QStringLiteral("KiB"), n.rounds,
+                    [&](bool st) { return memoryPerConnection(st, url, n.connections); }, true),
+            QStringLiteral("raw QWebSocket; lower is better"));
+    if (wanted("connect-rate"))
+        add(compare(QStringLiteral("connect-rate"), QStringLiteral("conn/s"), n.rounds,
+                    [&](bool st) { return connectRate(st, url, n.cycles); }),
+            QStringLiteral("raw QWebSocket"));
+    out << Qt::endl;
+    for (const Result &r : results)
+        out << "ratio " << r.name << ' ' << QString::number(r.ratio, 'f', 3) << Qt::endl;
+    out << "wall " << QString::number(wall.elapsed() / 1000.0, 'f', 1) << " s" << Qt::endl;
+    return 0;
+}
