@@ -331,8 +331,9 @@ QtObject {
     property int received: 0
     signal done()
     property WebSocket socket: WebSocket {
+        id: ws
         onStatusChanged: {
-            if (status === WebSocket.Open) {
+            if (ws.status === WebSocket.Open) {
                 for (let i = 0; i < count; ++i)
                     sendTextMessage(payload)
             }
@@ -386,7 +387,8 @@ QtObject {
     property int received: 0
     signal done()
     property WebSocket socket: WebSocket {
-        onStatusChanged: if (status === WebSocket.Open) sendTextMessage(payload)
+        id: ws
+        onStatusChanged: if (ws.status === WebSocket.Open) ws.sendTextMessage(payload)
         onTextMessageReceived: message => {
             if (++received === count) {
                 active = false
@@ -452,6 +454,12 @@ Result compare(const QString &name, const QString &unit, int rounds,
                const std::function<double(bool)> &measure, bool lowerIsBetter = false)
 {
     std::vector<double> st, base, ratios;
+    // For profiling one side alone: SOCKETTASK_BENCH_SIDE=sockettask or baseline.
+    const QByteArray side = qgetenv("SOCKETTASK_BENCH_SIDE");
+    if (!side.isEmpty()) {
+        const double v = measure(side == "sockettask");
+        return { name, unit, side == "sockettask" ? v : qQNaN(), side == "sockettask" ? qQNaN() : v, qQNaN(), {} };
+    }
     for (int r = 0; r < rounds; ++r) {
         // ABBA: who goes first alternates, so warm-up and drift fall on both.
         double a, b;

@@ -232,7 +232,7 @@ void QmlSocketTask::addListener(Kind kind, const QJSValue &listener, SocketTask 
         task->onOpen([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
         break;
     case Message:
-        task->onMessage([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
+        task->onMessage([b, listener](const auto &r) { b->callWithData(listener, r.data); });
         break;
     case Error:
         task->onError([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
@@ -265,13 +265,27 @@ SOCKETTASK_LISTENER(onClose, Close)
 QJSValue QmlSocketTask::send(const QJSValue &option)
 {
     SocketTaskBackend *b = backend();
+    const bool plainObject = option.isObject() && !option.isArray() && !option.isCallable()
+        && !option.isDate() && !option.isRegExp();
+    if (m_task && plainObject && !b->hasCallbacks(option)) {
+        // The hot path: no callbacks to wrap, no QVariantMap of the options, and on success
+        // the same settled Promise every time.
+        SocketTask::SendOption typed;
+        const QJSValue data = option.property(QStringLiteral("data"));
+        // An Error here may be what a throwing getter threw: read it again, carefully.
+        typed.data = data.isError() ? b->read(option, QStringLiteral("data")) : b->toData(data);
+        QPointer<SocketTask> task = m_task;
+        const bool ok = task->send(typed);
+        const QString errMsg = task ? task->errMsg() : QString();
+        return ok ? b->resolved(errMsg)
+                  : b->settle(false, b->toJs(SocketTask::CallbackResult { errMsg, 0 }));
+    }
     SocketTaskBackend::CallRecord record;
     const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
     if (!m_task) {
         SocketTask::sendSocketMessage(nullptr, {}, callbacks); // an element never activated
-    } else if (option.isObject() && !option.isArray() && !option.isCallable() && !option.isDate()
-        && !option.isRegExp()) {
-        // The hot path: no QVariantMap of the options, only the data.
+    } else if (plainObject) {
+        // No QVariantMap of the options, only the data.
         SocketTask::SendOption typed;
         static_cast<SocketTask::Callbacks &>(typed) = callbacks;
         const QJSValue data = option.property(QStringLiteral("data"));

@@ -57,7 +57,8 @@ const char helpers[] = R"js((function () {
             } catch (e) {
                 return [false, String(e)]
             }
-        }
+        },
+        function (fn, data) { return fn({ data: data }) }
     ]
 })())js";
 
@@ -70,6 +71,7 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
     m_bytes = functions.property(1);
     m_settle = functions.property(2);
     m_read = functions.property(3);
+    m_callWithData = functions.property(4);
     backends().insert(engine, this);
 }
 
@@ -204,6 +206,30 @@ QJSValue SocketTaskBackend::toJs(const SocketTask::OnCloseCallbackResult &result
     return object;
 }
 
+QJSValue SocketTaskBackend::resolved(const QString &errMsg)
+{
+    auto it = m_resolved.find(errMsg);
+    if (it == m_resolved.end()) {
+        QJSValue result = toJs(SocketTask::CallbackResult { errMsg, 0 });
+        m_engine->globalObject()
+            .property(QStringLiteral("Object"))
+            .property(QStringLiteral("freeze"))
+            .call({ result });
+        it = m_resolved.insert(errMsg, settle(true, result));
+    }
+    return *it;
+}
+
+void SocketTaskBackend::callWithData(const QJSValue &listener, const QVariant &data) const
+{
+    const QJSValue value = data.metaType().id() == QMetaType::QString
+        ? QJSValue(*static_cast<const QString *>(data.constData()))
+        : m_engine->toScriptValue(data.toByteArray()); // an ArrayBuffer
+    const QJSValue returned = m_callWithData.call({ listener, value });
+    if (returned.isError())
+        throw JsException(returned);
+}
+
 QJSValue SocketTaskBackend::settle(bool ok, const QJSValue &result) const
 {
     return m_settle.call({ ok, result });
@@ -214,6 +240,13 @@ void SocketTaskBackend::call(const QJSValue &fn, const QJSValue &arg) const
     const QJSValue returned = fn.call({ arg });
     if (returned.isError())
         throw JsException(returned);
+}
+
+bool SocketTaskBackend::hasCallbacks(const QJSValue &options) const
+{
+    return options.hasProperty(QStringLiteral("success"))
+        || options.hasProperty(QStringLiteral("fail"))
+        || options.hasProperty(QStringLiteral("complete"));
 }
 
 SocketTask::Callbacks SocketTaskBackend::callbacks(

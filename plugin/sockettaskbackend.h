@@ -3,6 +3,7 @@
 
 #include <SocketTask>
 
+#include <QHash>
 #include <QJSValue>
 #include <QObject>
 #include <QtQml/qqmlregistration.h>
@@ -49,6 +50,11 @@ public:
     QJSValue toJs(const SocketTask::OnErrorCallbackResult &result) const;
     QJSValue toJs(const SocketTask::OnCloseCallbackResult &result) const;
     QJSValue settle(bool ok, const QJSValue &result) const;
+    // A Promise resolved with { errMsg }, made once per errMsg: a successful send or close
+    // without callbacks needs no new object.
+    QJSValue resolved(const QString &errMsg);
+    // Calls listener({ data }) with the object made in JavaScript: one call per message.
+    void callWithData(const QJSValue &listener, const QVariant &data) const;
     void call(const QJSValue &fn, const QJSValue &arg) const;
 
     // Collects what a call's callbacks were given, so the call can also return a Promise.
@@ -59,6 +65,7 @@ public:
         QJSValue result;
     };
     SocketTask::Callbacks callbacks(const QJSValue &options, CallRecord *record) const;
+    bool hasCallbacks(const QJSValue &options) const;
 
 Q_SIGNALS:
     void maxConcurrentTasksChanged();
@@ -71,4 +78,6 @@ private:
     QJSValue m_bytes; // an ArrayBuffer, or a copy of the bytes a view shows
     QJSValue m_settle; // Promise.resolve / Promise.reject
     QJSValue m_read; // object[key], catching what a getter throws
+    QJSValue m_callWithData; // (fn, data) => fn({ data })
+    QHash<QString, QJSValue> m_resolved;
 };

@@ -870,13 +870,16 @@ SocketTask *SocketTask::connectSocket(
 
 /*!
     Sends \a option's data: a QString as a text message, a QByteArray as a binary message.
-    It fails unless the task is OPEN.
+    It fails unless the task is OPEN. Returns true when the message was queued to the socket,
+    as the \c success callback also tells.
 */
-void SocketTask::send(const SendOption &option)
+bool SocketTask::send(const SendOption &option)
 {
     const QString result = d->doSend(option.data);
+    const bool ok = isOk(result);
     d->setErrMsg(result);
-    report(option, { result, 0 }, isOk(result), d->id);
+    report(option, { result, 0 }, ok, d->id); // may delete the task: touch nothing after
+    return ok;
 }
 
 /*!

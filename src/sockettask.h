@@ -104,7 +104,7 @@ public:
         const QVariant &option, const Callbacks &callbacks, QObject *parent = nullptr);
     ~SocketTask() override;
 
-    void send(const SendOption &option);
+    bool send(const SendOption &option); // true: queued to the socket (errMsg is the why)
     void send(const QVariant &option, const Callbacks &callbacks);
     void close(); // code 1000
     void close(const CloseOption &option);
