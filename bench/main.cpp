@@ -55,7 +55,7 @@ qint64 rssKiB()
 
 void raiseFileLimit()
 {
-    rlimit files{};
+    rlimit files {};
     getrlimit(RLIMIT_NOFILE, &files);
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
@@ -89,9 +89,9 @@ int serveEcho()
         while (QWebSocket *peer = server.nextPendingConnection()) {
             peer->setMaxAllowedIncomingMessageSize(64 << 20);
             QObject::connect(peer, &QWebSocket::textMessageReceived, peer,
-                             [peer](const QString &m) { peer->sendTextMessage(m); });
+                [peer](const QString &m) { peer->sendTextMessage(m); });
             QObject::connect(peer, &QWebSocket::binaryMessageReceived, peer,
-                             [peer](const QByteArray &m) { peer->sendBinaryMessage(m); });
+                [peer](const QByteArray &m) { peer->sendBinaryMessage(m); });
             QObject::connect(peer, &QWebSocket::disconnected, peer, &QObject::deleteLater);
         }
     });
@@ -118,8 +118,10 @@ struct RawClient : Client
     std::function<void(const QByteArray &)> binary;
     RawClient()
     {
-        QObject::connect(&ws, &QWebSocket::textMessageReceived, &ws, [this](const QString &m) { text(m); });
-        QObject::connect(&ws, &QWebSocket::binaryMessageReceived, &ws, [this](const QByteArray &m) { binary(m); });
+        QObject::connect(
+            &ws, &QWebSocket::textMessageReceived, &ws, [this](const QString &m) { text(m); });
+        QObject::connect(&ws, &QWebSocket::binaryMessageReceived, &ws,
+            [this](const QByteArray &m) { binary(m); });
     }
     void onText(std::function<void(const QString &)> fn) override { text = std::move(fn); }
     void onBinary(std::function<void(const QByteArray &)> fn) override { binary = std::move(fn); }
@@ -159,10 +161,12 @@ std::unique_ptr<Client> open(bool sockettask, const QUrl &url)
         return client;
     }
     auto client = std::make_unique<RawClient>();
-    runUntil([&](auto done) {
-        QObject::connect(&client->ws, &QWebSocket::connected, &client->ws, done);
-        client->ws.open(url);
-    }, 10000);
+    runUntil(
+        [&](auto done) {
+            QObject::connect(&client->ws, &QWebSocket::connected, &client->ws, done);
+            client->ws.open(url);
+        },
+        10000);
     return client;
 }
 
@@ -250,17 +254,21 @@ double connectRate(bool st, const QUrl &url, int n)
             SocketTask::ConnectOption option;
             option.url = url;
             std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
-            runUntil([&](auto done) {
-                task->onOpen([&](const auto &) { task->close(); });
-                task->onClose([done](const auto &) { done(); });
-            }, 10000);
+            runUntil(
+                [&](auto done) {
+                    task->onOpen([&](const auto &) { task->close(); });
+                    task->onClose([done](const auto &) { done(); });
+                },
+                10000);
         } else {
             QWebSocket ws;
-            runUntil([&](auto done) {
-                QObject::connect(&ws, &QWebSocket::connected, &ws, [&] { ws.close(); });
-                QObject::connect(&ws, &QWebSocket::disconnected, &ws, done);
-                ws.open(url);
-            }, 10000);
+            runUntil(
+                [&](auto done) {
+                    QObject::connect(&ws, &QWebSocket::connected, &ws, [&] { ws.close(); });
+                    QObject::connect(&ws, &QWebSocket::disconnected, &ws, done);
+                    ws.open(url);
+                },
+                10000);
         }
     }
     return n / (timer.nsecsElapsed() / 1e9);
@@ -285,8 +293,9 @@ double memoryPerConnection(bool st, const QUrl &url, int n)
 {
     QProcess child;
     child.start(QCoreApplication::applicationFilePath(),
-                { QStringLiteral("--memory-child"), st ? QStringLiteral("sockettask") : QStringLiteral("raw"),
-                  url.toString(), QString::number(n) });
+        { QStringLiteral("--memory-child"),
+            st ? QStringLiteral("sockettask") : QStringLiteral("raw"), url.toString(),
+            QString::number(n) });
     child.waitForFinished(120000);
     const QByteArray text = child.readAllStandardOutput();
     const qsizetype at = text.indexOf("KIB_PER_CONNECTION ");
@@ -305,16 +314,19 @@ QtObject {
     property int received: 0
     signal done()
     function start() {
+        const total = count, text = payload
+        let n = 0
         Taro.connectSocket({ url: url }).then(task => {
             task.onMessage(res => {
-                if (++received === count) {
+                if (++n === total) {
+                    received = n
                     task.close()
                     done()
                 }
             })
             task.onOpen(() => {
-                for (let i = 0; i < count; ++i)
-                    task.send({ data: payload })
+                for (let i = 0; i < total; ++i)
+                    task.send({ data: text })
             })
         })
     }
@@ -362,16 +374,19 @@ QtObject {
     property int received: 0
     signal done()
     function start() {
+        const total = count, text = payload
+        let n = 0
         Taro.connectSocket({ url: url }).then(task => {
             task.onMessage(res => {
-                if (++received === count) {
+                if (++n === total) {
+                    received = n
                     task.close()
                     done()
                 } else {
-                    task.send({ data: payload })
+                    task.send({ data: text })
                 }
             })
-            task.onOpen(() => task.send({ data: payload }))
+            task.onOpen(() => task.send({ data: text }))
         })
     }
 }
@@ -419,8 +434,9 @@ double qmlRun(const char *source, const QUrl &url, int count, int payloadSize = 
 {
     QQmlComponent component(qmlEngine());
     component.setData(source, QUrl(QStringLiteral("bench.qml")));
-    std::unique_ptr<QObject> object(component.createWithInitialProperties(
-            { { "url", url.toString() }, { "count", count }, { "payload", QString(payloadSize, QLatin1Char('q')) } }));
+    std::unique_ptr<QObject> object(
+        component.createWithInitialProperties({ { "url", url.toString() }, { "count", count },
+            { "payload", QString(payloadSize, QLatin1Char('q')) } }));
     if (!object) {
         out << component.errorString() << Qt::endl;
         return qQNaN();
@@ -451,14 +467,15 @@ struct Result
 };
 
 Result compare(const QString &name, const QString &unit, int rounds,
-               const std::function<double(bool)> &measure, bool lowerIsBetter = false)
+    const std::function<double(bool)> &measure, bool lowerIsBetter = false)
 {
     std::vector<double> st, base, ratios;
     // For profiling one side alone: SOCKETTASK_BENCH_SIDE=sockettask or baseline.
     const QByteArray side = qgetenv("SOCKETTASK_BENCH_SIDE");
     if (!side.isEmpty()) {
         const double v = measure(side == "sockettask");
-        return { name, unit, side == "sockettask" ? v : qQNaN(), side == "sockettask" ? qQNaN() : v, qQNaN(), {} };
+        return { name, unit, side == "sockettask" ? v : qQNaN(), side == "sockettask" ? qQNaN() : v,
+            qQNaN(), {} };
     }
     for (int r = 0; r < rounds; ++r) {
         // ABBA: who goes first alternates, so warm-up and drift fall on both.
@@ -481,12 +498,12 @@ Result compare(const QString &name, const QString &unit, int rounds,
 void print(const Result &r, const QString &baselineName)
 {
     out << QStringLiteral("%1 %2 %3 %4 %5  %6")
-                    .arg(r.name, -20)
-                    .arg(QString::number(r.sockettask, 'f', 1), 14)
-                    .arg(QString::number(r.baseline, 'f', 1), 14)
-                    .arg(r.unit, -8)
-                    .arg(QString::number(r.ratio, 'f', 3), 7)
-                    .arg(baselineName + (r.extra.isEmpty() ? QString() : QStringLiteral("; ") + r.extra))
+               .arg(r.name, -20)
+               .arg(QString::number(r.sockettask, 'f', 1), 14)
+               .arg(QString::number(r.baseline, 'f', 1), 14)
+               .arg(r.unit, -8)
+               .arg(QString::number(r.ratio, 'f', 3), 7)
+               .arg(baselineName + (r.extra.isEmpty() ? QString() : QStringLiteral("; ") + r.extra))
         << Qt::endl;
 }
 
@@ -507,9 +524,9 @@ void sizesRun(const QUrl &url, const QString &plotFile)
         std::vector<double> rates;
     };
     std::vector<Series> series = { { QStringLiteral("SocketTask C++"), QColor(0, 121, 107), {} },
-                                   { QStringLiteral("raw QWebSocket"), QColor(120, 120, 120), {} },
-                                   { QStringLiteral("SocketTask QML (Taro)"), QColor(230, 81, 0), {} },
-                                   { QStringLiteral("Qt QML WebSocket"), QColor(57, 73, 171), {} } };
+        { QStringLiteral("raw QWebSocket"), QColor(120, 120, 120), {} },
+        { QStringLiteral("SocketTask QML (Taro)"), QColor(230, 81, 0), {} },
+        { QStringLiteral("Qt QML WebSocket"), QColor(57, 73, 171), {} } };
     out << "size,sockettask_cpp,raw_qwebsocket,sockettask_qml,qt_qml_websocket" << Qt::endl;
     for (int size : sizes) {
         // About 8 MiB of traffic per point, at least 200 and at most 20000 messages.
@@ -531,8 +548,8 @@ void sizesRun(const QUrl &url, const QString &plotFile)
             return n / (t.nsecsElapsed() / 1e9);
         };
         const double values[] = { cpp(true), cpp(false), qmlRun(taroStream, url, n, size),
-                                  qmlRun(qtStream, url, n, size) };
-        QStringList row{ QString::number(size) };
+            qmlRun(qtStream, url, n, size) };
+        QStringList row { QString::number(size) };
         for (int i = 0; i < 4; ++i) {
             series[i].rates.push_back(values[i]);
             row << QString::number(values[i], 'f', 0);
@@ -556,10 +573,13 @@ void sizesRun(const QUrl &url, const QString &plotFile)
             }
     const double y0 = std::floor(std::log10(lo)), y1 = std::ceil(std::log10(hi));
     auto px = [&](int i) { return area.left() + area.width() * i / double(sizes.size() - 1); };
-    auto py = [&](double v) { return area.bottom() - area.height() * (std::log10(v) - y0) / (y1 - y0); };
+    auto py = [&](double v) {
+        return area.bottom() - area.height() * (std::log10(v) - y0) / (y1 - y0);
+    };
     p.setPen(QColor(220, 220, 220));
     for (double e = y0; e <= y1; ++e)
-        p.drawLine(QPointF(area.left(), py(std::pow(10, e))), QPointF(area.right(), py(std::pow(10, e))));
+        p.drawLine(
+            QPointF(area.left(), py(std::pow(10, e))), QPointF(area.right(), py(std::pow(10, e))));
     p.setPen(Qt::black);
     p.drawRect(area);
     QFont font = p.font();
@@ -567,14 +587,16 @@ void sizesRun(const QUrl &url, const QString &plotFile)
     p.setFont(font);
     for (double e = y0; e <= y1; ++e)
         p.drawText(QRectF(0, py(std::pow(10, e)) - 8, area.left() - 8, 16), Qt::AlignRight,
-                   QString::number(std::pow(10, e), 'g', 6));
+            QString::number(std::pow(10, e), 'g', 6));
     for (int i = 0; i < sizes.size(); ++i) {
         const int s = sizes[i];
-        const QString label = s >= 1048576 ? QStringLiteral("1 MiB") : s >= 1024 ? QStringLiteral("%1 KiB").arg(s / 1024) : QStringLiteral("%1 B").arg(s);
+        const QString label = s >= 1048576 ? QStringLiteral("1 MiB")
+            : s >= 1024                    ? QStringLiteral("%1 KiB").arg(s / 1024)
+                                           : QStringLiteral("%1 B").arg(s);
         p.drawText(QRectF(px(i) - 40, area.bottom() + 6, 80, 18), Qt::AlignHCenter, label);
     }
     p.drawText(QRectF(area.left(), area.bottom() + 28, area.width(), 18), Qt::AlignHCenter,
-               QStringLiteral("message size (echoed over loopback)"));
+        QStringLiteral("message size (echoed over loopback)"));
     p.save();
     p.translate(18, area.center().y());
     p.rotate(-90);
@@ -584,7 +606,7 @@ void sizesRun(const QUrl &url, const QString &plotFile)
     font.setBold(true);
     p.setFont(font);
     p.drawText(QRectF(area.left(), 12, area.width(), 24), Qt::AlignLeft,
-               QStringLiteral("Echo throughput by message size"));
+        QStringLiteral("Echo throughput by message size"));
     font.setPixelSize(13);
     font.setBold(false);
     p.setFont(font);
@@ -611,18 +633,24 @@ void sizesRun(const QUrl &url, const QString &plotFile)
 
 int main(int argc, char *argv[])
 {
-    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+    qputenv("QT_QPA_PLATFORM",
+        qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
     QGuiApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("SocketTask against QWebSocket and Qt's QML WebSocket."));
+    parser.setApplicationDescription(
+        QStringLiteral("SocketTask against QWebSocket and Qt's QML WebSocket."));
     parser.addHelpOption();
-    parser.addOption({ QStringLiteral("quick"), QStringLiteral("Fewer rounds and messages (under 45 s).") });
+    parser.addOption(
+        { QStringLiteral("quick"), QStringLiteral("Fewer rounds and messages (under 45 s).") });
     parser.addOption({ QStringLiteral("smoke"), QStringLiteral("Every benchmark once, tiny.") });
     parser.addOption({ QStringLiteral("sizes"), QStringLiteral("msg/s by message size, as CSV.") });
-    parser.addOption({ QStringLiteral("plot"), QStringLiteral("Draw the --sizes run to FILE (PNG)."), QStringLiteral("FILE") });
-    parser.addOption({ QStringLiteral("only"), QStringLiteral("Run only this benchmark."), QStringLiteral("NAME") });
+    parser.addOption({ QStringLiteral("plot"),
+        QStringLiteral("Draw the --sizes run to FILE (PNG)."), QStringLiteral("FILE") });
+    parser.addOption({ QStringLiteral("only"), QStringLiteral("Run only this benchmark."),
+        QStringLiteral("NAME") });
     parser.addOption({ QStringLiteral("server"), QStringLiteral("Internal: be the echo server.") });
-    parser.addOption({ QStringLiteral("memory-child"), QStringLiteral("Internal."), QStringLiteral("KIND") });
+    parser.addOption(
+        { QStringLiteral("memory-child"), QStringLiteral("Internal."), QStringLiteral("KIND") });
     parser.addPositionalArgument(QStringLiteral("args"), QStringLiteral("Internal."));
     parser.process(app);
 
@@ -630,8 +658,9 @@ int main(int argc, char *argv[])
         return serveEcho();
     if (parser.isSet(QStringLiteral("memory-child"))) {
         const QStringList rest = parser.positionalArguments();
-        return memoryChild(parser.value(QStringLiteral("memory-child")) == QLatin1String("sockettask"),
-                           QUrl(rest.value(0)), rest.value(1).toInt());
+        return memoryChild(
+            parser.value(QStringLiteral("memory-child")) == QLatin1String("sockettask"),
+            QUrl(rest.value(0)), rest.value(1).toInt());
     }
 
     QProcess server;
@@ -664,12 +693,12 @@ int main(int argc, char *argv[])
     QElapsedTimer wall;
     wall.start();
     out << QStringLiteral("%1 %2 %3 %4 %5  %6")
-                    .arg(QStringLiteral("benchmark"), -20)
-                    .arg(QStringLiteral("SocketTask"), 14)
-                    .arg(QStringLiteral("baseline"), 14)
-                    .arg(QStringLiteral("unit"), -8)
-                    .arg(QStringLiteral("ratio"), 7)
-                    .arg(QStringLiteral("baseline is"))
+               .arg(QStringLiteral("benchmark"), -20)
+               .arg(QStringLiteral("SocketTask"), 14)
+               .arg(QStringLiteral("baseline"), 14)
+               .arg(QStringLiteral("unit"), -8)
+               .arg(QStringLiteral("ratio"), 7)
+               .arg(QStringLiteral("baseline is"))
         << Qt::endl;
     std::vector<Result> results;
     auto add = [&](Result r, const QString &baseline) {
@@ -678,35 +707,38 @@ int main(int argc, char *argv[])
     };
     if (wanted("cpp-pingpong")) {
         std::vector<double> latST, latRaw;
-        Result r = compare(QStringLiteral("cpp-pingpong"), QStringLiteral("msg/s"), n.rounds, [&](bool st) {
-            return pingpong(st, url, n.pingpong, st ? &latST : &latRaw);
-        });
-        r.extra = QStringLiteral("SocketTask %1; raw %2").arg(percentiles(latST), percentiles(latRaw));
+        Result r = compare(QStringLiteral("cpp-pingpong"), QStringLiteral("msg/s"), n.rounds,
+            [&](bool st) { return pingpong(st, url, n.pingpong, st ? &latST : &latRaw); });
+        r.extra
+            = QStringLiteral("SocketTask %1; raw %2").arg(percentiles(latST), percentiles(latRaw));
         add(r, QStringLiteral("raw QWebSocket"));
     }
     if (wanted("cpp-stream-small"))
         add(compare(QStringLiteral("cpp-stream-small"), QStringLiteral("msg/s"), n.rounds,
-                    [&](bool st) { return streamSmall(st, url, n.streamSmall); }),
+                [&](bool st) { return streamSmall(st, url, n.streamSmall); }),
             QStringLiteral("raw QWebSocket"));
     if (wanted("cpp-stream-large"))
         add(compare(QStringLiteral("cpp-stream-large"), QStringLiteral("MB/s"), n.rounds,
-                    [&](bool st) { return streamLarge(st, url, n.streamLarge); }),
+                [&](bool st) { return streamLarge(st, url, n.streamLarge); }),
             QStringLiteral("raw QWebSocket"));
     if (wanted("qml-stream-small"))
         add(compare(QStringLiteral("qml-stream-small"), QStringLiteral("msg/s"), n.rounds,
-                    [&](bool st) { return qmlRun(st ? taroStream : qtStream, url, n.qmlStream); }),
+                [&](bool st) { return qmlRun(st ? taroStream : qtStream, url, n.qmlStream); }),
             QStringLiteral("Qt QML WebSocket"));
     if (wanted("qml-pingpong"))
         add(compare(QStringLiteral("qml-pingpong"), QStringLiteral("msg/s"), n.rounds,
-                    [&](bool st) { return qmlRun(st ? taroPingpong : qtPingpong, url, n.qmlPingpong); }),
+                [&](bool st) {
+                    return qmlRun(st ? taroPingpong : qtPingpong, url, n.qmlPingpong);
+                }),
             QStringLiteral("Qt QML WebSocket"));
     if (wanted("memory-per-connection"))
-        add(compare(QStringLiteral("memory-per-connection"), QStringLiteral("KiB"), n.rounds,
-                    [&](bool st) { return memoryPerConnection(st, url, n.connections); }, true),
+        add(compare(
+                QStringLiteral("memory-per-connection"), QStringLiteral("KiB"), n.rounds,
+                [&](bool st) { return memoryPerConnection(st, url, n.connections); }, true),
             QStringLiteral("raw QWebSocket; lower is better"));
     if (wanted("connect-rate"))
         add(compare(QStringLiteral("connect-rate"), QStringLiteral("conn/s"), n.rounds,
-                    [&](bool st) { return connectRate(st, url, n.cycles); }),
+                [&](bool st) { return connectRate(st, url, n.cycles); }),
             QStringLiteral("raw QWebSocket"));
     out << Qt::endl;
     for (const Result &r : results)

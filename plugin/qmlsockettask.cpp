@@ -232,7 +232,8 @@ void QmlSocketTask::addListener(Kind kind, const QJSValue &listener, SocketTask 
         task->onOpen([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
         break;
     case Message:
-        task->onMessage([b, listener](const auto &r) { b->callWithData(listener, r.data); });
+        task->onMessage([b, wrapped = b->dataListener(listener)](
+                            const auto &r) { b->callWithData(wrapped, r.data); });
         break;
     case Error:
         task->onError([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
@@ -267,18 +268,16 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
     SocketTaskBackend *b = backend();
     const bool plainObject = option.isObject() && !option.isArray() && !option.isCallable()
         && !option.isDate() && !option.isRegExp();
-    if (m_task && plainObject && !b->hasCallbacks(option)) {
-        // The hot path: no callbacks to wrap, no QVariantMap of the options, and on success
-        // the same settled Promise every time.
+    QJSValue data;
+    if (m_task && plainObject && b->onlyData(option, &data)) {
+        // The hot path, { data } alone: no callbacks to wrap, no QVariantMap, and on success
+        // the same settled Promise every time. No user code runs in here.
         SocketTask::SendOption typed;
-        const QJSValue data = option.property(QStringLiteral("data"));
         // An Error here may be what a throwing getter threw: read it again, carefully.
         typed.data = data.isError() ? b->read(option, QStringLiteral("data")) : b->toData(data);
-        QPointer<SocketTask> task = m_task;
-        const bool ok = task->send(typed);
-        const QString errMsg = task ? task->errMsg() : QString();
-        return ok ? b->resolved(errMsg)
-                  : b->settle(false, b->toJs(SocketTask::CallbackResult { errMsg, 0 }));
+        const bool ok = m_task->send(typed);
+        return ok ? b->resolved(m_task->errMsg())
+                  : b->settle(false, b->toJs(SocketTask::CallbackResult { m_task->errMsg(), 0 }));
     }
     SocketTaskBackend::CallRecord record;
     const SocketTask::Callbacks callbacks = b->callbacks(option, &record);

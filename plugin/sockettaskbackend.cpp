@@ -58,7 +58,7 @@ const char helpers[] = R"js((function () {
                 return [false, String(e)]
             }
         },
-        function (fn, data) { return fn({ data: data }) }
+        function (fn) { return function (data) { return fn({ data: data }) } }
     ]
 })())js";
 
@@ -208,6 +208,9 @@ QJSValue SocketTaskBackend::toJs(const SocketTask::OnCloseCallbackResult &result
 
 QJSValue SocketTaskBackend::resolved(const QString &errMsg)
 {
+    // The core hands out the same shared string each time: skip the hash for a repeat.
+    if (errMsg.constData() == m_lastResolvedErrMsg.constData() && !errMsg.isNull())
+        return m_lastResolved;
     auto it = m_resolved.find(errMsg);
     if (it == m_resolved.end()) {
         QJSValue result = toJs(SocketTask::CallbackResult { errMsg, 0 });
@@ -217,15 +220,22 @@ QJSValue SocketTaskBackend::resolved(const QString &errMsg)
             .call({ result });
         it = m_resolved.insert(errMsg, settle(true, result));
     }
+    m_lastResolvedErrMsg = errMsg;
+    m_lastResolved = *it;
     return *it;
 }
 
-void SocketTaskBackend::callWithData(const QJSValue &listener, const QVariant &data) const
+QJSValue SocketTaskBackend::dataListener(const QJSValue &listener) const
+{
+    return m_callWithData.call({ listener });
+}
+
+void SocketTaskBackend::callWithData(const QJSValue &dataListener, const QVariant &data) const
 {
     const QJSValue value = data.metaType().id() == QMetaType::QString
         ? QJSValue(*static_cast<const QString *>(data.constData()))
         : m_engine->toScriptValue(data.toByteArray()); // an ArrayBuffer
-    const QJSValue returned = m_callWithData.call({ listener, value });
+    const QJSValue returned = dataListener.call({ value });
     if (returned.isError())
         throw JsException(returned);
 }
@@ -242,11 +252,13 @@ void SocketTaskBackend::call(const QJSValue &fn, const QJSValue &arg) const
         throw JsException(returned);
 }
 
-bool SocketTaskBackend::hasCallbacks(const QJSValue &options) const
+bool SocketTaskBackend::onlyData(const QJSValue &option, QJSValue *data) const
 {
-    return options.hasProperty(QStringLiteral("success"))
-        || options.hasProperty(QStringLiteral("fail"))
-        || options.hasProperty(QStringLiteral("complete"));
+    QJSValueIterator it(option);
+    if (!it.next() || it.name() != QLatin1String("data"))
+        return false;
+    *data = it.value();
+    return !it.hasNext();
 }
 
 SocketTask::Callbacks SocketTaskBackend::callbacks(

@@ -53,8 +53,10 @@ public:
     // A Promise resolved with { errMsg }, made once per errMsg: a successful send or close
     // without callbacks needs no new object.
     QJSValue resolved(const QString &errMsg);
-    // Calls listener({ data }) with the object made in JavaScript: one call per message.
-    void callWithData(const QJSValue &listener, const QVariant &data) const;
+    // onMessage's listener, wrapped once as data => listener({ data }), so that each message
+    // costs one call into JavaScript, and the result object is made there.
+    QJSValue dataListener(const QJSValue &listener) const;
+    void callWithData(const QJSValue &dataListener, const QVariant &data) const;
     void call(const QJSValue &fn, const QJSValue &arg) const;
 
     // Collects what a call's callbacks were given, so the call can also return a Promise.
@@ -65,7 +67,9 @@ public:
         QJSValue result;
     };
     SocketTask::Callbacks callbacks(const QJSValue &options, CallRecord *record) const;
-    bool hasCallbacks(const QJSValue &options) const;
+    // True if `option` has one own property, `data`, and gives its value: one look at the
+    // object instead of four lookups by name.
+    bool onlyData(const QJSValue &option, QJSValue *data) const;
 
 Q_SIGNALS:
     void maxConcurrentTasksChanged();
@@ -78,6 +82,8 @@ private:
     QJSValue m_bytes; // an ArrayBuffer, or a copy of the bytes a view shows
     QJSValue m_settle; // Promise.resolve / Promise.reject
     QJSValue m_read; // object[key], catching what a getter throws
-    QJSValue m_callWithData; // (fn, data) => fn({ data })
+    QJSValue m_callWithData; // fn => (data => fn({ data }))
     QHash<QString, QJSValue> m_resolved;
+    QString m_lastResolvedErrMsg;
+    QJSValue m_lastResolved;
 };

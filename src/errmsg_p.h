@@ -13,6 +13,7 @@
 #include <QUrl>
 #include <QVariant>
 
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -59,5 +60,27 @@ QString checkCloseOption(const QVariant &option, int *code, QString *reason);
 QString checkClose(int code, const QString &reason);
 
 QString typeName(const QVariant &value);
+
+// True if `text` has any UTF-16 surrogate: then checkSendData looks closer.
+// Four code units at a time: a lane is a surrogate when (unit & 0xF800) == 0xD800, that is
+// when (unit & 0xF800) ^ 0xD800 is zero; the usual has-a-zero-lane test finds one.
+inline bool hasSurrogate(const QString &text)
+{
+    const char16_t *units = reinterpret_cast<const char16_t *>(text.utf16());
+    const qsizetype n = text.size();
+    qsizetype i = 0;
+    for (; i + 4 <= n; i += 4) {
+        quint64 w;
+        memcpy(&w, units + i, sizeof w);
+        const quint64 t = (w & 0xF800F800F800F800ULL) ^ 0xD800D800D800D800ULL;
+        if ((t - 0x0001000100010001ULL) & ~t & 0x8000800080008000ULL)
+            return true;
+    }
+    for (; i < n; ++i) {
+        if ((units[i] & 0xF800) == 0xD800)
+            return true;
+    }
+    return false;
+}
 
 } // namespace ErrMsg

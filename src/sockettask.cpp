@@ -6,6 +6,7 @@
 
 #include <QAbstractSocket>
 #include <QBasicTimer>
+#include <QMetaMethod>
 #include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QSslConfiguration>
@@ -127,7 +128,10 @@ public:
             if (guard.dead)
                 return;
         }
-        Q_EMIT(q->*signal)(result);
+        // Most tasks have listeners or slots, rarely both: skip the emission nobody hears.
+        static const QMetaMethod method = QMetaMethod::fromSignal(signal);
+        if (q->isSignalConnected(method))
+            Q_EMIT(q->*signal)(result);
     }
 
     SocketTask *const q;
@@ -207,6 +211,12 @@ void SocketTaskPrivate::connectWs()
     });
     QObject::connect(ws, &QWebSocket::textMessageReceived, q, [this](const QString &message) {
         Guard guard(this, true);
+        if (Q_LIKELY(callDepth == 0 && queue.isEmpty() && !closeQueued)) {
+            // The common case, without the queue: straight to the listeners.
+            notify(messageListeners, SocketTask::OnMessageCallbackResult { message },
+                &SocketTask::messageReceived, "onMessage listener", guard);
+            return;
+        }
         post(Event::Message, message);
     });
     QObject::connect(ws, &QWebSocket::binaryMessageReceived, q, [this](const QByteArray &message) {
@@ -450,6 +460,10 @@ void report(const SocketTask::Callbacks &callbacks, const SocketTask::CallbackRe
 
 bool isOk(const QString &errMsg)
 {
+    // The ok results are the shared strings of errmsg_p.h: compare by identity first.
+    const QChar *p = errMsg.constData();
+    if (p == ErrMsg::sendOk.constData() || p == ErrMsg::closeOk.constData())
+        return true;
     return errMsg.endsWith(QLatin1String(":ok"));
 }
 
@@ -875,6 +889,24 @@ SocketTask *SocketTask::connectSocket(
 */
 bool SocketTask::send(const SendOption &option)
 {
+    // The hot path: an OPEN task, no callbacks, data that passes every check of doSend.
+    // Same result as the general path below, without its bookkeeping.
+    if (d->state == OPEN && !d->closeQueued && !option.success && !option.fail
+        && !option.complete) {
+        const int type = option.data.metaType().id();
+        if (type == QMetaType::QString) {
+            const QString &text = *static_cast<const QString *>(option.data.constData());
+            if (!ErrMsg::hasSurrogate(text)) {
+                d->ws->sendTextMessage(text);
+                d->setErrMsg(ErrMsg::sendOk);
+                return true;
+            }
+        } else if (type == QMetaType::QByteArray) {
+            d->ws->sendBinaryMessage(*static_cast<const QByteArray *>(option.data.constData()));
+            d->setErrMsg(ErrMsg::sendOk);
+            return true;
+        }
+    }
     const QString result = d->doSend(option.data);
     const bool ok = isOk(result);
     d->setErrMsg(result);
