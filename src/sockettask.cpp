@@ -17,6 +17,7 @@
 #include <QWebSocketHandshakeOptions>
 
 #include <atomic>
+#include <type_traits>
 #include <exception>
 #include <vector>
 
@@ -128,9 +129,8 @@ public:
             if (guard.dead)
                 return;
         }
-        // Most tasks have listeners or slots, rarely both: skip the emission nobody hears.
-        static const QMetaMethod method = QMetaMethod::fromSignal(signal);
-        if (q->isSignalConnected(method))
+        // Messages are many: skip their emission when no slot listens (see connectNotify).
+        if (!std::is_same_v<Result, SocketTask::OnMessageCallbackResult> || messageSlots > 0)
             Q_EMIT(q->*signal)(result);
     }
 
@@ -158,6 +158,7 @@ public:
     bool closeQueued = false; // the connection is over; its Close event is queued or delivered
     bool abortedByUser = false;
     bool listenersReleased = false; // after onClose: nothing more to hear
+    int messageSlots = 0; // connections to messageReceived
     QString error; // the first error, reported just before onClose
     QString tlsErrors; // why the certificate was refused, if it was
     int errorCloseCode = 1006;
@@ -784,6 +785,25 @@ bool isOk(const QString &errMsg)
 */
 
 SocketTask::SocketTask(QObject *parent) : QObject(parent), d(new SocketTaskPrivate(this)) { }
+
+/*!
+    \reimp
+*/
+void SocketTask::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&SocketTask::messageReceived))
+        ++d->messageSlots;
+}
+
+/*!
+    \reimp
+*/
+void SocketTask::disconnectNotify(const QMetaMethod &signal)
+{
+    // Qt passes an invalid method when it does not know which signal lost its slots.
+    if (!signal.isValid() || signal == QMetaMethod::fromSignal(&SocketTask::messageReceived))
+        d->messageSlots = qMax(0, d->messageSlots - 1);
+}
 
 /*!
     \reimp

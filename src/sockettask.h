@@ -157,6 +157,9 @@ Q_SIGNALS:
 
 protected:
     void timerEvent(QTimerEvent *event) override; // the connect + handshake deadline
+    // Count who listens to messageReceived, so that each message skips an unheard emission.
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
     explicit SocketTask(QObject *parent);
