@@ -14,6 +14,9 @@
 #include <QVariant>
 
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <optional>
 #include <utility>
 
@@ -62,13 +65,23 @@ QString checkClose(int code, const QString &reason);
 QString typeName(const QVariant &value);
 
 // True if `text` has any UTF-16 surrogate: then checkSendData looks closer.
-// Four code units at a time: a lane is a surrogate when (unit & 0xF800) == 0xD800, that is
-// when (unit & 0xF800) ^ 0xD800 is zero; the usual has-a-zero-lane test finds one.
+// True if `text` has any UTF-16 surrogate: then checkSendData looks closer. It runs on every
+// text message sent, so it looks at 8 code units at a time (SSE2 on x86-64), else 4: a lane
+// is a surrogate when (unit & 0xF800) == 0xD800.
 inline bool hasSurrogate(const QString &text)
 {
     const char16_t *units = reinterpret_cast<const char16_t *>(text.utf16());
     const qsizetype n = text.size();
     qsizetype i = 0;
+#if defined(__SSE2__)
+    const __m128i mask = _mm_set1_epi16(short(0xF800));
+    const __m128i surrogate = _mm_set1_epi16(short(0xD800));
+    for (; i + 8 <= n; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(units + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(v, mask), surrogate)))
+            return true;
+    }
+#endif
     for (; i + 4 <= n; i += 4) {
         quint64 w;
         memcpy(&w, units + i, sizeof w);

@@ -725,6 +725,8 @@ void tst_SocketTask::send_loneSurrogate()
         { QString(QChar(0xDC00)) + "x", 0 }, // low surrogate first
         { QStringLiteral("ok") + QChar(0xD83D) + QStringLiteral("no"), 2 }, // high, no low after it
         { QStringLiteral("😀") + QChar(0xDE00), 2 }, // a valid pair, then a stray low
+        { QString(13, 'a') + QChar(0xD800) + QString(10, 'b'), 13 }, // past the 8-unit scan
+        { QString(7, 'a') + QStringLiteral("😀") + QString(9, 'c') + QChar(0xDC00), 18 },
     };
     for (const auto &[text, at] : cases) {
         CallbackLog calls;
@@ -735,8 +737,12 @@ void tst_SocketTask::send_loneSurrogate()
                 .arg(at));
     }
     task->send({ {}, QStringLiteral("pair 😀 fine") });
-    QTRY_COMPARE(server.received.size(), 1);
+    // a valid pair across the scan's 8-unit boundary is fine
+    const QString across = QString(7, 'a') + QStringLiteral("😀") + QString(20, 'z');
+    task->send({ {}, across });
+    QTRY_COMPARE(server.received.size(), 2);
     QCOMPARE(server.received.first().toString(), QStringLiteral("pair 😀 fine"));
+    QCOMPARE(server.received.at(1).toString(), across);
 }
 
 void tst_SocketTask::send_notOpen()
