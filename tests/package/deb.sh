@@ -7,7 +7,8 @@ src=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-    -DSOCKETTASK_BUILD_TESTS=OFF -DSOCKETTASK_BUILD_DEMO=OFF -DSOCKETTASK_BUILD_EXAMPLES=OFF >/dev/null
+    -DSOCKETTASK_BUILD_TESTS=OFF -DSOCKETTASK_BUILD_DEMO=OFF -DSOCKETTASK_BUILD_EXAMPLES=OFF \
+    -DSOCKETTASK_BUILD_BENCH=OFF >/dev/null
 cmake --build "$work/build" >/dev/null
 (cd "$work/build" && cpack >/dev/null)
 deb=$(ls "$work"/build/*.deb)
