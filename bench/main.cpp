@@ -420,14 +420,15 @@ QtObject {
 }
 )qml";
 
+std::unique_ptr<QQmlEngine> g_engine; // made on first use, gone before the application
+
 QQmlEngine *qmlEngine()
 {
-    static QQmlEngine *engine = [] {
-        auto *e = new QQmlEngine;
-        e->addImportPath(QStringLiteral(SOCKETTASK_QML_DIR));
-        return e;
-    }();
-    return engine;
+    if (!g_engine) {
+        g_engine = std::make_unique<QQmlEngine>();
+        g_engine->addImportPath(QStringLiteral(SOCKETTASK_QML_DIR));
+    }
+    return g_engine.get();
 }
 
 double qmlRun(const char *source, const QUrl &url, int count, int payloadSize = 32)
@@ -679,6 +680,7 @@ int main(int argc, char *argv[])
     }
     const QByteArray line = server.readLine().trimmed();
     const QUrl url(QStringLiteral("ws://127.0.0.1:%1/").arg(QString::fromLatin1(line.mid(5))));
+    auto dropEngine = qScopeGuard([] { g_engine.reset(); });
     auto stopServer = qScopeGuard([&] {
         server.kill();
         server.waitForFinished(5000);
