@@ -17,8 +17,8 @@
 #include <QWebSocketHandshakeOptions>
 
 #include <atomic>
-#include <type_traits>
 #include <exception>
+#include <type_traits>
 #include <vector>
 
 Q_LOGGING_CATEGORY(lcSocketTask, "sockettask", QtInfoMsg)
@@ -1117,7 +1117,14 @@ int SocketTask::maxConcurrentTasks()
 */
 void SocketTask::setMaxConcurrentTasks(int limit)
 {
-    s_maxConcurrentTasks.store(qMax(0, limit));
+    if (limit < 0) {
+        qCWarning(lcSocketTask,
+            "setMaxConcurrentTasks: the limit is 0 (none) or more, not %d; "
+            "it stays %d",
+            limit, s_maxConcurrentTasks.load());
+        return;
+    }
+    s_maxConcurrentTasks.store(limit);
 }
 /*!
     Returns how many tasks are live (made and not yet CLOSED) in this process.
@@ -1139,7 +1146,14 @@ qint64 SocketTask::maxIncomingMessageSize()
 */
 void SocketTask::setMaxIncomingMessageSize(qint64 bytes)
 {
-    s_maxIncomingMessageSize.store(qMax<qint64>(1, bytes));
+    if (bytes < 1) {
+        qCWarning(lcSocketTask,
+            "setMaxIncomingMessageSize: the size is 1 byte or more, not %lld; "
+            "it stays %lld",
+            bytes, s_maxIncomingMessageSize.load());
+        return;
+    }
+    s_maxIncomingMessageSize.store(bytes);
 }
 
 /*!

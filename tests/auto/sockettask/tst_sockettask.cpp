@@ -1352,6 +1352,15 @@ void tst_SocketTask::limit_settableAndZero()
     QCOMPARE(SocketTask::connectSocket(looseOptionFor(server.url()), calls.callbacks()), nullptr);
     QCOMPARE(calls.results.at(0).errMsg,
         QStringLiteral("connectSocket:fail exceed max concurrent socket tasks: 2"));
+    // bad limits are refused with a warning, and change nothing
+    QTest::ignoreMessage(
+        QtWarningMsg, "setMaxConcurrentTasks: the limit is 0 (none) or more, not -1; it stays 2");
+    SocketTask::setMaxConcurrentTasks(-1);
+    QCOMPARE(SocketTask::maxConcurrentTasks(), 2);
+    QTest::ignoreMessage(QtWarningMsg,
+        "setMaxIncomingMessageSize: the size is 1 byte or more, not 0; it stays 67108864");
+    SocketTask::setMaxIncomingMessageSize(0);
+    QCOMPARE(SocketTask::maxIncomingMessageSize(), qint64(64 * 1024 * 1024));
     SocketTask::setMaxConcurrentTasks(0); // no limit
     for (int i = 0; i < 20; ++i) {
         tasks.emplace_back(SocketTask::connectSocket(optionFor(server.url())));
