@@ -71,7 +71,7 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
     m_bytes = functions.property(1);
     m_settle = functions.property(2);
     m_read = functions.property(3);
-    m_callWithData = functions.property(4);
+    m_wrapDataListener = functions.property(4);
     backends().insert(engine, this);
 }
 
@@ -227,7 +227,7 @@ QJSValue SocketTaskBackend::resolved(const QString &errMsg)
 
 QJSValue SocketTaskBackend::dataListener(const QJSValue &listener) const
 {
-    return m_callWithData.call({ listener });
+    return m_wrapDataListener.call({ listener });
 }
 
 void SocketTaskBackend::callWithData(const QJSValue &dataListener, const QVariant &data) const

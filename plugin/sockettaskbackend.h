@@ -82,7 +82,7 @@ private:
     QJSValue m_bytes; // an ArrayBuffer, or a copy of the bytes a view shows
     QJSValue m_settle; // Promise.resolve / Promise.reject
     QJSValue m_read; // object[key], catching what a getter throws
-    QJSValue m_callWithData; // fn => (data => fn({ data }))
+    QJSValue m_wrapDataListener; // fn => (data => fn({ data }))
     QHash<QString, QJSValue> m_resolved;
     QString m_lastResolvedErrMsg;
     QJSValue m_lastResolved;
