@@ -41,7 +41,12 @@ QtObject {
             "close": []
         })
 
-    onMaxConcurrentTasksChanged: SocketTaskBackend.maxConcurrentTasks = maxConcurrentTasks
+    onMaxConcurrentTasksChanged: {
+        SocketTaskBackend.maxConcurrentTasks = maxConcurrentTasks;
+        // A refused value (negative) leaves the limit as it was: say so here too.
+        if (SocketTaskBackend.maxConcurrentTasks !== maxConcurrentTasks)
+            maxConcurrentTasks = SocketTaskBackend.maxConcurrentTasks;
+    }
 
     /*!
         \qmlmethod Promise Taro::connectSocket(object options)

@@ -711,6 +711,9 @@ TestCase {
                     "url": server.urlString()
                 }));
         verify(box.ok, "a CLOSED task frees its slot");
+        ignoreWarning("setMaxConcurrentTasks: the limit is 0 (none) or more, not -1; it stays 5");
+        Taro.maxConcurrentTasks = -1;
+        compare(Taro.maxConcurrentTasks, 5, "a refused limit leaves the old one");
         Taro.maxConcurrentTasks = 7;
         compare(SocketTaskBackend.maxConcurrentTasks, 7);
         for (let i = 0; i < 2; ++i)
