@@ -48,7 +48,13 @@ ChatWindow::ChatWindow(const QUrl &url, const QString &nick, QWidget *parent)
     m_banner->hide();
 
     m_messages->setWordWrap(true);
-    m_messages->setSpacing(3);
+    m_messages->setSpacing(4);
+    // (No ::item rule: it would hide the items' own background colours.)
+    m_messages->setStyleSheet(QStringLiteral(
+        "QListWidget { background: #fafafa; border: 1px solid #e0e0e0; font-size: 14px; }"));
+    m_users->setStyleSheet(
+        QStringLiteral("QListWidget { border: 1px solid #e0e0e0; font-size: 14px; }"
+                       "QListWidget::item { padding: 3px 8px; }"));
     m_messages->setSelectionMode(QAbstractItemView::NoSelection);
     m_users->setSelectionMode(QAbstractItemView::NoSelection);
     auto *usersBox = new QWidget;
