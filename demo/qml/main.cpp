@@ -55,6 +55,9 @@ int main(int argc, char *argv[])
     if (engine.rootObjects().isEmpty())
         return 1;
     auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    // Close 1000 on quit, however the application quits (closing the window does it too).
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, window,
+        [window] { QMetaObject::invokeMethod(window, "disconnectFromServer"); });
 
     if (!options.screenshot.isEmpty()) {
         DemoClient::Screenshot *shot = DemoClient::screenshot(

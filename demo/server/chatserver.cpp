@@ -69,6 +69,10 @@ void ChatServer::onNewConnection()
         connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket] {
             error(socket, QStringLiteral("binary messages are not part of the protocol"));
         });
+        connect(socket, &QWebSocket::aboutToClose, this, [this, socket] {
+            if (m_clients.contains(socket))
+                m_clients[socket].closeFrame = true;
+        });
         connect(socket, &QWebSocket::disconnected, this, [this, socket] {
             leave(socket);
             socket->deleteLater();
@@ -135,10 +139,13 @@ void ChatServer::join(QWebSocket *socket, const QString &requested)
 
 void ChatServer::leave(QWebSocket *socket)
 {
-    const QString nick = m_clients.take(socket).nick;
+    const Client client = m_clients.take(socket);
     Q_EMIT clientCountChanged();
-    if (nick.isEmpty())
+    if (client.nick.isEmpty())
         return;
+    const QString &nick = client.nick;
+    // Qt 6.4 says 1000 after a drop without a close frame too: only aboutToClose tells.
+    Q_EMIT clientLeft(nick, client.closeFrame ? int(socket->closeCode()) : 1006);
     broadcast({ { "type", "notice" }, { "text", QStringLiteral("%1 left").arg(nick) } });
     broadcast({ { "type", "users" }, { "users", QJsonArray::fromStringList(users()) } });
 }

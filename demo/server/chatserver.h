@@ -47,11 +47,14 @@ public:
 
 Q_SIGNALS:
     void clientCountChanged();
+    // A joined client went, with the close code it sent (1006: none, the connection dropped).
+    void clientLeft(const QString &nick, int closeCode);
 
 private:
     struct Client
     {
         QString nick; // empty until joined
+        bool closeFrame = false; // a close frame came (Qt 6.4 says aboutToClose)
     };
     void onNewConnection();
     void onText(QWebSocket *socket, const QString &text);

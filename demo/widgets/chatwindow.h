@@ -22,6 +22,7 @@ public:
     ~ChatWindow() override;
 
     void connectToServer();
+    void disconnectFromServer(); // close 1000
     void sendChat(const QString &text);
     QString stage() const { return m_stage; }
     // The --screenshot run: send the greeting once joined; greetingEchoed() once it came back
@@ -39,7 +40,6 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void disconnectFromServer();
     void receive(const QString &data);
     void addChat(const QJsonObject &message);
     void addLine(const QString &text, const QString &kind, bool own = false);

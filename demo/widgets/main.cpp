@@ -34,6 +34,9 @@ int main(int argc, char *argv[])
             [&window] { return window.stage(); });
         QObject::connect(&window, &ChatWindow::greetingEchoed, shot, &DemoClient::Screenshot::take);
     }
+    // Close 1000 on quit, however the application quits.
+    QObject::connect(
+        &app, &QCoreApplication::aboutToQuit, &window, &ChatWindow::disconnectFromServer);
     window.show();
     window.connectToServer();
     return app.exec();

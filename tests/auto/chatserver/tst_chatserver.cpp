@@ -273,6 +273,24 @@ private Q_SLOTS:
         QCOMPARE(a.next("users").value("users").toArray(), QJsonArray({ "alice" }));
     }
 
+    void leave_reportsCloseCode()
+    {
+        QSignalSpy left(server.get(), &ChatServer::clientLeft);
+        Client a(server->url()), b(server->url());
+        QVERIFY(a.waitOpen() && b.waitOpen());
+        a.join("alice");
+        a.next("welcome");
+        b.join("bob");
+        b.next("welcome");
+        a.ws.close(QWebSocketProtocol::CloseCode(4001), "bye");
+        QTRY_COMPARE(left.size(), 1);
+        QCOMPARE(left.at(0).at(0).toString(), QStringLiteral("alice"));
+        QCOMPARE(left.at(0).at(1).toInt(), 4001);
+        b.ws.abort(); // no close frame
+        QTRY_COMPARE(left.size(), 2);
+        QCOMPARE(left.at(1).at(1).toInt(), 1006);
+    }
+
     void history()
     {
         Client a(server->url());

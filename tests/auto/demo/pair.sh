@@ -20,5 +20,10 @@ wpid=$!
 wait $wpid || { cat "$dir"/*.txt; echo "FAIL: Widgets client"; exit 1; }
 cat "$dir/qml.txt" "$dir/widgets.txt"
 grep -qF "chat text shown: $from_widgets" "$dir/qml.txt" || { echo "FAIL: QML did not show the Widgets message"; exit 1; }
+# Both said goodbye with close 1000 when they quit.
+for nick in qml widgets; do
+    for _ in $(seq 30); do grep -qF "left: $nick (close 1000)" "$dir/server.txt" && break; sleep 0.1; done
+    grep -qF "left: $nick (close 1000)" "$dir/server.txt" || { cat "$dir/server.txt"; echo "FAIL: $nick did not close with 1000"; exit 1; }
+done
 if grep -E '\.qml:[0-9]+' "$dir"/*.txt; then echo "FAIL: QML warnings above"; exit 1; fi
 echo "PASS: both clients saw each other's message"
