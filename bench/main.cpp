@@ -468,7 +468,7 @@ struct Result
 };
 
 Result compare(const QString &name, const QString &unit, int rounds,
-    const std::function<double(bool)> &measure, bool lowerIsBetter = false)
+    const std::function<double(bool)> &measure)
 {
     std::vector<double> st, base, ratios;
     // For profiling one side alone: SOCKETTASK_BENCH_SIDE=sockettask or baseline.
@@ -492,7 +492,6 @@ Result compare(const QString &name, const QString &unit, int rounds,
         base.push_back(b);
         ratios.push_back(a / b);
     }
-    Q_UNUSED(lowerIsBetter);
     return { name, unit, median(st), median(base), median(ratios), {} };
 }
 
@@ -742,9 +741,8 @@ int main(int argc, char *argv[])
                 }),
             QStringLiteral("Qt QML WebSocket"));
     if (wanted("memory-per-connection"))
-        add(compare(
-                QStringLiteral("memory-per-connection"), QStringLiteral("KiB"), n.rounds,
-                [&](bool st) { return memoryPerConnection(st, url, n.connections); }, true),
+        add(compare(QStringLiteral("memory-per-connection"), QStringLiteral("KiB"), n.rounds,
+                [&](bool st) { return memoryPerConnection(st, url, n.connections); }),
             QStringLiteral("raw QWebSocket; lower is better"));
     if (wanted("connect-rate"))
         add(compare(QStringLiteral("connect-rate"), QStringLiteral("conn/s"), n.rounds,

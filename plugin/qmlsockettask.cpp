@@ -273,9 +273,7 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
         // The hot path, { data } alone: no callbacks to wrap, no QVariantMap, and on success
         // the same settled Promise every time. No user code runs in here.
         SocketTask::SendOption typed;
-        // Undefined or an Error here may come from a throwing getter: read it again, carefully.
-        typed.data = data.isError() || data.isUndefined() ? b->read(option, QStringLiteral("data"))
-                                                          : b->toData(data);
+        typed.data = b->toData(option, data);
         const bool ok = m_task->send(typed);
         return ok ? b->resolved(m_task->errMsg())
                   : b->settle(false, b->toJs(SocketTask::CallbackResult { m_task->errMsg(), 0 }));
@@ -288,10 +286,7 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
         // No QVariantMap of the options, only the data.
         SocketTask::SendOption typed;
         static_cast<SocketTask::Callbacks &>(typed) = callbacks;
-        const QJSValue data = option.property(QStringLiteral("data"));
-        // Undefined or an Error here may come from a throwing getter: read it again, carefully.
-        typed.data = data.isError() || data.isUndefined() ? b->read(option, QStringLiteral("data"))
-                                                          : b->toData(data);
+        typed.data = b->toData(option, option.property(QStringLiteral("data")));
         m_task->send(typed);
     } else {
         m_task->send(b->toVariant(option), callbacks);

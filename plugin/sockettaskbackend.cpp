@@ -155,11 +155,13 @@ QVariant SocketTaskBackend::read(const QJSValue &object, const QString &key) con
     return toVariant(pair.property(1));
 }
 
-QVariant SocketTaskBackend::toData(const QJSValue &value) const
+QVariant SocketTaskBackend::toData(const QJSValue &option, const QJSValue &data) const
 {
-    if (value.isString()) // the common case, without a trip through JavaScript
-        return value.toString();
-    return toVariant(value);
+    if (data.isString()) // the common case, without a trip through JavaScript
+        return data.toString();
+    if (data.isError() || data.isUndefined())
+        return read(option, QStringLiteral("data"));
+    return toVariant(data);
 }
 
 QJSValue SocketTaskBackend::toJs(const SocketTask::CallbackResult &result) const

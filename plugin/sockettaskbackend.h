@@ -41,7 +41,9 @@ public:
     // Conversions shared with QmlSocketTask.
     QJSEngine *engine() const { return m_engine; }
     QVariant toVariant(const QJSValue &value) const;
-    QVariant toData(const QJSValue &value) const;
+    // option.data, already read as `data`: converted, or read again, carefully, when it may be
+    // what a throwing getter threw (undefined or an Error).
+    QVariant toData(const QJSValue &option, const QJSValue &data) const;
     // object[key], or a ScriptType that says what reading it threw.
     QVariant read(const QJSValue &object, const QString &key) const;
     QJSValue toJs(const SocketTask::CallbackResult &result) const;

@@ -337,7 +337,7 @@ QString checkSendOption(const QVariant &option, QVariant *data)
     return {};
 }
 
-QString checkSendData(const QVariant &data)
+QString checkSendDataCarefully(const QVariant &data)
 {
     const int id = data.metaType().id();
     if (id == QMetaType::QByteArray)
@@ -348,9 +348,6 @@ QString checkSendData(const QVariant &data)
     // A text frame must be valid UTF-8; a lone surrogate would be sent as a replacement
     // character, silently changing the message.
     const QString &text = *static_cast<const QString *>(data.constData());
-    // Most text has no surrogate at all: one cheap pass before the careful one.
-    if (Q_LIKELY(!hasSurrogate(text)))
-        return {};
     for (qsizetype i = 0; i < text.size(); ++i) {
         const QChar c = text.at(i);
         const bool pairedHigh

@@ -58,13 +58,12 @@ struct ConnectRequest
 QString checkConnectOption(const QVariant &option, ConnectRequest *request);
 // Only the option's own type: the data is checked by checkSendData, for both overloads.
 QString checkSendOption(const QVariant &option, QVariant *data);
-QString checkSendData(const QVariant &data);
+inline QString checkSendData(const QVariant &data); // below: it runs on every message
 QString checkCloseOption(const QVariant &option, int *code, QString *reason);
 QString checkClose(int code, const QString &reason);
 
 QString typeName(const QVariant &value);
 
-// True if `text` has any UTF-16 surrogate: then checkSendData looks closer.
 // True if `text` has any UTF-16 surrogate: then checkSendData looks closer. It runs on every
 // text message sent, so it looks at 8 code units at a time (SSE2 on x86-64), else 4: a lane
 // is a surrogate when (unit & 0xF800) == 0xD800.
@@ -94,6 +93,21 @@ inline bool hasSurrogate(const QString &text)
             return true;
     }
     return false;
+}
+
+// The data's type and, for text, its UTF-16: sendDataPasses answers the common case inline
+// (it runs on every message); checkSendDataCarefully finds the errMsg otherwise.
+Q_ALWAYS_INLINE bool sendDataPasses(const QVariant &data)
+{
+    const int id = data.typeId();
+    return id == QMetaType::QByteArray
+        || (id == QMetaType::QString
+            && !hasSurrogate(*static_cast<const QString *>(data.constData())));
+}
+QString checkSendDataCarefully(const QVariant &data);
+inline QString checkSendData(const QVariant &data)
+{
+    return Q_LIKELY(sendDataPasses(data)) ? QString() : checkSendDataCarefully(data);
 }
 
 } // namespace ErrMsg

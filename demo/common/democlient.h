@@ -27,7 +27,8 @@ struct Options
 
 // Call before the application object: with no display, Qt runs offscreen.
 bool useOffscreenWithoutDisplay();
-Options parse(QCoreApplication &app, const QString &description);
+// With no display and no --screenshot, the window goes to <application name>.png.
+Options parse(QCoreApplication &app, const QString &description, bool headless);
 // Starts `embedded` when no --url was given, and sets options->url to it.
 bool resolveUrl(Options *options, ChatServer *embedded);
 void note(const QString &line); // one line on stdout

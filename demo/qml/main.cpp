@@ -30,12 +30,7 @@ int main(int argc, char *argv[])
     QGuiApplication app(argc, argv);
     app.setApplicationName(QStringLiteral("sockettask-chat"));
     DemoClient::Options options
-        = DemoClient::parse(app, QStringLiteral("The SocketTask QML chat client."));
-    if (headless && options.screenshot.isEmpty()) {
-        options.screenshot = QStringLiteral("sockettask-chat.png");
-        DemoClient::note(QStringLiteral("no display: running offscreen; the window goes to %1")
-                             .arg(options.screenshot));
-    }
+        = DemoClient::parse(app, QStringLiteral("The SocketTask QML chat client."), headless);
 
     ChatServer embedded;
     if (!DemoClient::resolveUrl(&options, &embedded))

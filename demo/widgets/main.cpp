@@ -12,13 +12,8 @@ int main(int argc, char *argv[])
     const bool headless = DemoClient::useOffscreenWithoutDisplay();
     QApplication app(argc, argv);
     app.setApplicationName(QStringLiteral("sockettask-chat-widgets"));
-    DemoClient::Options options
-        = DemoClient::parse(app, QStringLiteral("The SocketTask Qt Widgets chat client."));
-    if (headless && options.screenshot.isEmpty()) {
-        options.screenshot = QStringLiteral("sockettask-chat-widgets.png");
-        DemoClient::note(QStringLiteral("no display: running offscreen; the window goes to %1")
-                             .arg(options.screenshot));
-    }
+    DemoClient::Options options = DemoClient::parse(
+        app, QStringLiteral("The SocketTask Qt Widgets chat client."), headless);
     ChatServer embedded;
     if (!DemoClient::resolveUrl(&options, &embedded))
         return 1;
