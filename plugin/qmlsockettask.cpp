@@ -167,7 +167,7 @@
     Emitted after the onClose listeners, with the same \a result.
 */
 
-QmlSocketTask::QmlSocketTask(QObject *parent) : QObject(parent) { }
+QmlSocketTask::QmlSocketTask(QObject *parent) : QmlSocketTaskSignals(parent) { }
 
 QmlSocketTask::QmlSocketTask(SocketTask *task, SocketTaskBackend *backend)
     : m_backend(backend), m_isElement(false), m_complete(true), m_active(true)
