@@ -145,8 +145,8 @@ struct TaskClient : Client
     }
     void onText(std::function<void(const QString &)> fn) override { text = std::move(fn); }
     void onBinary(std::function<void(const QByteArray &)> fn) override { binary = std::move(fn); }
-    void sendText(const QString &s) override { task->send({ {}, s }); }
-    void sendBinary(const QByteArray &b) override { task->send({ {}, b }); }
+    void sendText(const QString &s) override { task->send(s); }
+    void sendBinary(const QByteArray &b) override { task->send(b); }
 };
 
 std::unique_ptr<Client> open(bool sockettask, const QUrl &url)

@@ -97,12 +97,20 @@ inline bool hasSurrogate(const QString &text)
 
 // The data's type and, for text, its UTF-16: sendDataPasses answers the common case inline
 // (it runs on every message); checkSendDataCarefully finds the errMsg otherwise.
+Q_ALWAYS_INLINE bool sendDataPasses(const QString &text)
+{
+    return !hasSurrogate(text);
+}
+Q_ALWAYS_INLINE bool sendDataPasses(const QByteArray &)
+{
+    return true;
+}
 Q_ALWAYS_INLINE bool sendDataPasses(const QVariant &data)
 {
     const int id = data.typeId();
     return id == QMetaType::QByteArray
         || (id == QMetaType::QString
-            && !hasSurrogate(*static_cast<const QString *>(data.constData())));
+            && sendDataPasses(*static_cast<const QString *>(data.constData())));
 }
 QString checkSendDataCarefully(const QVariant &data);
 inline QString checkSendData(const QVariant &data)

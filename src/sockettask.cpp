@@ -93,14 +93,15 @@ public:
     struct Event
     {
         enum Kind { Open, Message, Close } kind;
-        QVariant data;
+        SocketTask::OnMessageCallbackResult message; // for Message
     };
 
     explicit SocketTaskPrivate(SocketTask *q) : q(q), id(s_nextId.fetch_add(1)) { }
 
     void start(const ErrMsg::ConnectRequest &request);
     void connectWs();
-    void post(Event::Kind kind, QVariant data = {});
+    void post(Event &&event, Guard &guard); // Open, Message
+    void postClose();
     void scheduleDrain();
     void drain();
     void deliver(Event &event, Guard &guard);
@@ -111,7 +112,11 @@ public:
     void setErrMsg(const QString &errMsg);
     void releaseLiveSlot();
     QString doSend(const QVariant &data); // the checks, in the contract's order, then write
-    void write(const QVariant &data); // data that passed the checks
+    template<typename Data> bool sendAtOnce(const Data &data);
+    // Data that passed the checks.
+    void write(const QString &text);
+    void write(const QByteArray &bytes);
+    void write(const QVariant &data);
     QString doClose(int code, const QString &reason);
 
     // Owned one by one: a listener may add a listener while it runs, and the vector may move,
@@ -209,15 +214,15 @@ void SocketTaskPrivate::connectWs()
             if (auto *socket = ws->findChild<QTcpSocket *>())
                 socket->setSocketOption(QAbstractSocket::LowDelayOption, *tcpNoDelay ? 1 : 0);
         }
-        post(Event::Open);
+        post({ Event::Open, {} }, guard);
     });
     QObject::connect(ws, &QWebSocket::textMessageReceived, q, [this](const QString &message) {
         Guard guard(this, true);
-        post(Event::Message, message);
+        post({ Event::Message, { message } }, guard);
     });
     QObject::connect(ws, &QWebSocket::binaryMessageReceived, q, [this](const QByteArray &message) {
         Guard guard(this, true);
-        post(Event::Message, message);
+        post({ Event::Message, { message } }, guard);
     });
     // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
     QObject::connect(ws, &QWebSocket::sslErrors, q, [this](const QList<QSslError> &errors) {
@@ -251,7 +256,7 @@ void SocketTaskPrivate::connectWs()
                 ErrMsg::connectionFailed(QStringLiteral("incoming message larger than %1 bytes")
                                              .arg(ws->maxAllowedIncomingMessageSize())),
                 QWebSocketProtocol::CloseCodeTooMuchData);
-        post(Event::Close);
+        postClose();
     });
 }
 
@@ -272,24 +277,31 @@ void SocketTaskPrivate::failConnection()
         return;
     QObject::disconnect(ws, nullptr, q, nullptr);
     ws->abort();
-    post(Event::Close);
+    postClose();
 }
 
-void SocketTaskPrivate::post(Event::Kind kind, QVariant data)
+// Called from Qt's signals, under their `guard`: delivered at once when no connectSocket/send/
+// close is on the stack and nothing waits, else queued behind what waits.
+void SocketTaskPrivate::post(Event &&event, Guard &guard)
 {
     if (closeQueued)
         return; // nothing follows onClose
-    if (kind == Event::Close) {
-        // Always through the event loop: Qt 6.4 signals disconnected before the error that
-        // caused it (refused, DNS), and onError must come first.
-        closeQueued = true;
-    } else if (callDepth == 0 && queue.isEmpty()) {
-        Guard guard(this, false);
-        Event event { kind, std::move(data) };
+    if (callDepth == 0 && queue.isEmpty()) {
         deliver(event, guard);
         return;
     }
-    queue.push_back(Event { kind, std::move(data) });
+    queue.push_back(std::move(event));
+    scheduleDrain();
+}
+
+// Always through the event loop: Qt 6.4 signals disconnected before the error that caused it
+// (refused, DNS), and onError must come first.
+void SocketTaskPrivate::postClose()
+{
+    if (closeQueued)
+        return;
+    closeQueued = true;
+    queue.push_back({ Event::Close, {} });
     scheduleDrain();
 }
 
@@ -331,8 +343,8 @@ void SocketTaskPrivate::deliver(Event &event, Guard &guard)
         return;
     }
     case Event::Message:
-        notify(messageListeners, SocketTask::OnMessageCallbackResult { std::move(event.data) },
-            &SocketTask::messageReceived, "onMessage listener", guard);
+        notify(messageListeners, event.message, &SocketTask::messageReceived, "onMessage listener",
+            guard);
         return;
     case Event::Close:
         finish(guard);
@@ -417,13 +429,35 @@ QString SocketTaskPrivate::doSend(const QVariant &data)
     return ErrMsg::sendOk;
 }
 
-void SocketTaskPrivate::write(const QVariant &data)
+// The hot path of a send without callbacks: data that passes the checks, on an OPEN task, is
+// written at once, without the result bookkeeping. False: doSend finds the errMsg.
+template<typename Data> bool SocketTaskPrivate::sendAtOnce(const Data &data)
+{
+    if (state != SocketTask::OPEN || closeQueued || !ErrMsg::sendDataPasses(data))
+        return false;
+    write(data);
+    setErrMsg(ErrMsg::sendOk);
+    return true;
+}
+
+void SocketTaskPrivate::write(const QString &text)
 {
     CallScope scope(this);
-    if (data.metaType().id() == QMetaType::QString)
-        ws->sendTextMessage(*static_cast<const QString *>(data.constData()));
+    ws->sendTextMessage(text);
+}
+
+void SocketTaskPrivate::write(const QByteArray &bytes)
+{
+    CallScope scope(this);
+    ws->sendBinaryMessage(bytes);
+}
+
+void SocketTaskPrivate::write(const QVariant &data)
+{
+    if (data.typeId() == QMetaType::QString)
+        write(*static_cast<const QString *>(data.constData()));
     else
-        ws->sendBinaryMessage(*static_cast<const QByteArray *>(data.constData()));
+        write(*static_cast<const QByteArray *>(data.constData()));
 }
 
 QString SocketTaskPrivate::doClose(int code, const QString &reason)
@@ -909,19 +943,43 @@ SocketTask *SocketTask::connectSocket(
 */
 bool SocketTask::send(const SendOption &option)
 {
-    // The hot path: a send that passes every check of doSend, with no callbacks to call, skips
-    // the result bookkeeping (about 2% of a small message's round trip).
-    if (d->state == OPEN && !d->closeQueued && !option.success && !option.fail && !option.complete
-        && ErrMsg::sendDataPasses(option.data)) {
-        d->write(option.data);
-        d->setErrMsg(ErrMsg::sendOk);
+    if (!option.success && !option.fail && !option.complete && d->sendAtOnce(option.data))
         return true;
-    }
     const QString result = d->doSend(option.data);
     const bool ok = isOk(result);
     d->setErrMsg(result);
     report(option, { result, 0 }, ok, d->id); // may delete the task: touch nothing after
     return ok;
+}
+
+/*!
+    \overload
+    Sends \a text as a text message: the same as \c{send({ {}, text })}, without building a
+    SendOption (the cheapest way to send from C++).
+*/
+bool SocketTask::send(const QString &text)
+{
+    return d->sendAtOnce(text) || send(SendOption { {}, text });
+}
+
+/*!
+    \overload
+    Sends \a data as a binary message.
+*/
+bool SocketTask::send(const QByteArray &data)
+{
+    return d->sendAtOnce(data) || send(SendOption { {}, data });
+}
+
+/*!
+    \overload
+    Sends \a text, UTF-8, as a text message: a string literal is text, as in JavaScript. A null
+    pointer fails as null data does.
+*/
+bool SocketTask::send(const char *text)
+{
+    return text ? send(QString::fromUtf8(text))
+                : send(SendOption { {}, QVariant::fromValue(nullptr) });
 }
 
 /*!

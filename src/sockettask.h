@@ -105,6 +105,9 @@ public:
     ~SocketTask() override;
 
     bool send(const SendOption &option); // true: queued to the socket (errMsg is the why)
+    bool send(const QString &text); // the same, with no callbacks: the cheapest way
+    bool send(const QByteArray &data);
+    bool send(const char *text); // UTF-8 text: a string literal is text, as in JavaScript
     void send(const QVariant &option, const Callbacks &callbacks);
     void close(); // code 1000
     void close(const CloseOption &option);

@@ -138,6 +138,7 @@ private Q_SLOTS:
 
     // send
     void send_textAndBinary();
+    void send_plainData();
     void send_dataType_data();
     void send_dataType();
     void send_looseOptionNotObject();
@@ -652,6 +653,44 @@ void tst_SocketTask::send_textAndBinary()
     // the server saw one text and two binary messages
     QCOMPARE(server.received.at(0).metaType().id(), QMetaType::QString);
     QCOMPARE(server.received.at(1).metaType().id(), QMetaType::QByteArray);
+}
+
+// send(QString), send(QByteArray), send(const char *): the same checks and errMsg as
+// send(SendOption), without callbacks.
+void tst_SocketTask::send_plainData()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    const QString notOpen
+        = QStringLiteral("sendSocketMessage:fail SocketTask.readyState is not OPEN");
+    QVERIFY(!task->send(QStringLiteral("too early")));
+    QCOMPARE(task->errMsg(), notOpen);
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+
+    QVERIFY(task->send(QStringLiteral("text")));
+    QCOMPARE(task->errMsg(), QStringLiteral("sendSocketMessage:ok"));
+    QVERIFY(task->send(QByteArray("\x00bin", 4)));
+    QVERIFY(task->send("literal ü"));
+    const QString lone = QStringLiteral("ab") + QChar(0xD800);
+    QVERIFY(!task->send(lone));
+    QCOMPARE(task->errMsg(),
+        QStringLiteral("sendSocketMessage:fail parameter error: parameter.data has a lone UTF-16 "
+                       "surrogate at index 2"));
+    QVERIFY(!task->send(static_cast<const char *>(nullptr)));
+    QCOMPARE(task->errMsg(),
+        QStringLiteral("sendSocketMessage:fail parameter error: parameter.data should be String "
+                       "or ArrayBuffer instead of Null"));
+    QVERIFY(task->send(QStringLiteral("after")));
+    QCOMPARE(task->errMsg(), QStringLiteral("sendSocketMessage:ok"));
+
+    QTRY_COMPARE(server.received.size(), 4);
+    QCOMPARE(server.received.at(0), QVariant(QStringLiteral("text")));
+    QCOMPARE(server.received.at(1), QVariant(QByteArray("\x00bin", 4)));
+    QCOMPARE(server.received.at(2), QVariant(QStringLiteral("literal ü")));
+    QCOMPARE(server.received.at(3), QVariant(QStringLiteral("after")));
+    task->close();
+    QVERIFY(!task->send(QByteArray("closing")));
+    QCOMPARE(task->errMsg(), notOpen);
 }
 
 void tst_SocketTask::send_dataType_data()
