@@ -69,7 +69,7 @@ QString typeName(const QVariant &value);
 // is a surrogate when (unit & 0xF800) == 0xD800.
 inline bool hasSurrogate(const QString &text)
 {
-    const char16_t *units = reinterpret_cast<const char16_t *>(text.utf16());
+    const char16_t *units = reinterpret_cast<const char16_t *>(text.constData()); // inline
     const qsizetype n = text.size();
     qsizetype i = 0;
 #if defined(__SSE2__)
