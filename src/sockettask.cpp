@@ -109,7 +109,13 @@ public:
     void recordError(const QString &errMsg, int closeCode = 1006);
     void failConnection();
     void setState(SocketTask::ReadyState state);
-    void setErrMsg(const QString &errMsg);
+    // Inline: every send sets it, almost always to the same shared string.
+    void setErrMsg(const QString &newErrMsg)
+    {
+        if (errMsg.constData() != newErrMsg.constData())
+            changeErrMsg(newErrMsg);
+    }
+    void changeErrMsg(const QString &newErrMsg);
     void releaseLiveSlot();
     QString doSend(const QVariant &data); // the checks, in the contract's order, then write
     template<typename Data> bool sendAtOnce(const Data &data);
@@ -400,9 +406,9 @@ void SocketTaskPrivate::setState(SocketTask::ReadyState newState)
     Q_EMIT q->readyStateChanged(state);
 }
 
-void SocketTaskPrivate::setErrMsg(const QString &newErrMsg)
+void SocketTaskPrivate::changeErrMsg(const QString &newErrMsg)
 {
-    if (errMsg.constData() == newErrMsg.constData() || errMsg == newErrMsg)
+    if (errMsg == newErrMsg)
         return;
     errMsg = newErrMsg;
     Q_EMIT q->errMsgChanged(errMsg);
