@@ -536,7 +536,7 @@ bool isOk(const QString &errMsg)
     option.url = QUrl("wss://example.com/chat");
     SocketTask *task = SocketTask::connectSocket(option, this);
     task->onOpen([task](const SocketTask::OnOpenCallbackResult &) {
-        task->send({ {}, QStringLiteral("hello") });
+        task->send(QStringLiteral("hello")); // a QByteArray is sent as binary
     });
     task->onMessage([](const SocketTask::OnMessageCallbackResult &r) { qDebug() << r.data; });
     \endcode

@@ -115,7 +115,7 @@ void ChatWindow::connectToServer()
         m_attempt = 0;
         m_stage = QStringLiteral("joining as %1").arg(m_nick->text());
         const QJsonObject join { { "type", "join" }, { "nick", m_nick->text() } };
-        task->send({ {}, QString::fromUtf8(QJsonDocument(join).toJson(QJsonDocument::Compact)) });
+        task->send(QString::fromUtf8(QJsonDocument(join).toJson(QJsonDocument::Compact)));
     });
     task->onMessage(
         [this](const SocketTask::OnMessageCallbackResult &r) { receive(r.data.toString()); });

@@ -42,8 +42,8 @@ int main(int argc, char *argv[])
     int received = 0;
     task->onOpen([&out, task](const SocketTask::OnOpenCallbackResult &) {
         out << "onOpen: readyState " << task->readyState() << Qt::endl;
-        task->send({ {}, QStringLiteral("hello, SocketTask") });
-        task->send({ {}, QByteArray("\x01\x02\x03", 3) });
+        task->send(QStringLiteral("hello, SocketTask"));
+        task->send(QByteArray("\x01\x02\x03", 3));
     });
     task->onMessage([&](const SocketTask::OnMessageCallbackResult &r) {
         if (r.data.metaType().id() == QMetaType::QString)
