@@ -13,7 +13,6 @@
 #include <QUrl>
 #include <QVariant>
 
-#include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -64,13 +63,20 @@ QString checkClose(int code, const QString &reason);
 
 QString typeName(const QVariant &value);
 
-// True if `text` has any UTF-16 surrogate: then checkSendData looks closer. It runs on every
-// text message sent, so it looks at 8 code units at a time (SSE2 on x86-64), else 4: a lane
-// is a surrogate when (unit & 0xF800) == 0xD800.
-inline bool hasSurrogate(const QString &text)
+// The index of the first lone UTF-16 surrogate in `text` (one not in a high-low pair), or -1.
+// A text frame must be valid UTF-8: Qt would send a lone surrogate as U+FFFD, changing the
+// message. Wide vectors where the CPU has them (errmsg.cpp).
+qsizetype findLoneSurrogate(const QString &text);
+
+// Every text message is checked. Most are short and have no surrogate at all, which this tells
+// inline, 8 code units at a time (a unit is a surrogate when (unit & 0xF800) == 0xD800); long
+// texts, and any with a surrogate, go to findLoneSurrogate.
+inline bool hasLoneSurrogate(const QString &text)
 {
-    const char16_t *units = reinterpret_cast<const char16_t *>(text.constData()); // inline
     const qsizetype n = text.size();
+    if (n > 64)
+        return findLoneSurrogate(text) >= 0;
+    const char16_t *units = reinterpret_cast<const char16_t *>(text.constData()); // inline
     qsizetype i = 0;
 #if defined(__SSE2__)
     const __m128i mask = _mm_set1_epi16(short(0xF800));
@@ -78,19 +84,12 @@ inline bool hasSurrogate(const QString &text)
     for (; i + 8 <= n; i += 8) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(units + i));
         if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(v, mask), surrogate)))
-            return true;
+            return findLoneSurrogate(text) >= 0;
     }
 #endif
-    for (; i + 4 <= n; i += 4) {
-        quint64 w;
-        memcpy(&w, units + i, sizeof w);
-        const quint64 t = (w & 0xF800F800F800F800ULL) ^ 0xD800D800D800D800ULL;
-        if ((t - 0x0001000100010001ULL) & ~t & 0x8000800080008000ULL)
-            return true;
-    }
     for (; i < n; ++i) {
         if ((units[i] & 0xF800) == 0xD800)
-            return true;
+            return findLoneSurrogate(text) >= 0;
     }
     return false;
 }
@@ -99,7 +98,7 @@ inline bool hasSurrogate(const QString &text)
 // (it runs on every message); checkSendDataCarefully finds the errMsg otherwise.
 Q_ALWAYS_INLINE bool sendDataPasses(const QString &text)
 {
-    return !hasSurrogate(text);
+    return !hasLoneSurrogate(text);
 }
 Q_ALWAYS_INLINE bool sendDataPasses(const QByteArray &)
 {
