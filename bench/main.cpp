@@ -67,7 +67,12 @@ bool runUntil(const std::function<void(std::function<void()> done)> &start, int 
 {
     QEventLoop loop;
     bool finished = false;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    // A timer of our own, gone on return: QTimer::singleShot would stay registered until it
+    // fires, and connect-rate calls this thousands of times a second.
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+    deadline.start(ms);
     start([&] {
         finished = true;
         loop.quit();
@@ -457,6 +462,8 @@ QtObject {
 }
 )qml";
 
+bool g_verbose = false; // --verbose: each round's figures too
+
 std::unique_ptr<QQmlEngine> g_engine; // made on first use, gone before the application
 
 QQmlEngine *qmlEngine()
@@ -540,6 +547,14 @@ Result compare(const QString &name, const QString &unit, int rounds,
         st.push_back(a);
         base.push_back(b);
         ratios.push_back(a / b);
+        if (g_verbose)
+            out << QStringLiteral("  %1 round %2: SocketTask %3, baseline %4, ratio %5")
+                       .arg(name)
+                       .arg(r + 1)
+                       .arg(a, 0, 'f', 1)
+                       .arg(b, 0, 'f', 1)
+                       .arg(a / b, 0, 'f', 3)
+                << Qt::endl;
     }
     return { name, unit, median(st), median(base), median(ratios), {} };
 }
@@ -704,6 +719,8 @@ int main(int argc, char *argv[])
     parser.addOption({ QStringLiteral("sizes"), QStringLiteral("msg/s by message size, as CSV.") });
     parser.addOption({ QStringLiteral("plot"),
         QStringLiteral("Draw the --sizes run to FILE (PNG)."), QStringLiteral("FILE") });
+    parser.addOption(
+        { QStringLiteral("verbose"), QStringLiteral("Print each round's figures too.") });
     parser.addOption({ QStringLiteral("only"), QStringLiteral("Run only this benchmark."),
         QStringLiteral("NAME") });
     parser.addOption({ QStringLiteral("server"), QStringLiteral("Internal: be the echo server.") });
@@ -741,6 +758,7 @@ int main(int argc, char *argv[])
         return 0;
     }
 
+    g_verbose = parser.isSet(QStringLiteral("verbose"));
     Sizes n;
     if (parser.isSet(QStringLiteral("quick")))
         n = { 5, 5000, 100000, 1000, 300, 500, 50000, 5000 };
