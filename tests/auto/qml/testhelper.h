@@ -71,6 +71,12 @@ public:
         m_engine->collectGarbage();
         QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     }
+    // The name of the first method that `object`'s own class declares: see QmlSocketTaskSignals.
+    Q_INVOKABLE QString firstOwnMethod(QObject *object) const
+    {
+        const QMetaObject *meta = object->metaObject();
+        return QString::fromLatin1(meta->method(meta->methodOffset()).name());
+    }
     // An ArrayBuffer's bytes as hex, to compare binary data.
     Q_INVOKABLE QString hex(const QByteArray &bytes) const
     {

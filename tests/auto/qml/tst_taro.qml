@@ -111,6 +111,16 @@ TestCase {
         tryCompare(task, "readyState", SocketTask.OPEN);
     }
 
+    // Not a timing: a structural guard of the speed of task.send. Qt 6.4 scans the methods
+    // declared before a called one, in its class, on every call from JavaScript.
+    function test_sendIsTheFirstMethodOfItsClass() {
+        const server = TestHelper.server("Echo");
+        const task = settle(Taro.connectSocket({
+                    "url": server.urlString()
+                })).value;
+        compare(TestHelper.firstOwnMethod(task), "send");
+    }
+
     function test_connectSocket_checks_data() {
         const url = "ws://127.0.0.1:1/";
         const bad = reason => "connectSocket:fail request:fail invalid url \"" + reason + "\"";
