@@ -769,7 +769,7 @@ int main(int argc, char *argv[])
     g_verbose = parser.isSet(QStringLiteral("verbose"));
     Sizes n;
     if (parser.isSet(QStringLiteral("quick")))
-        n = { 3, 5000, 100000, 1000, 300, 500, 50000, 5000 };
+        n = { 5, 5000, 200000, 1000, 300, 500, 50000, 5000 };
     if (parser.isSet(QStringLiteral("smoke")))
         n = { 1, 200, 1000, 20, 20, 20, 1000, 100 };
     const QString only = parser.value(QStringLiteral("only"));
