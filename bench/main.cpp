@@ -376,39 +376,17 @@ QtObject {
 
 // qtStream making the two objects per message that the Taro API makes: the option object of
 // send({ data }) and the result object an onMessage listener gets. It shows what those cost.
-const char qtStreamWithTaroObjects[] = R"qml(
-import QtQml
-import QtWebSockets
-QtObject {
-    property string url
-    property int count
-    property string payload
-    property int received: 0
-    signal done()
-    property WebSocket socket: WebSocket {
-        id: ws
-        onStatusChanged: {
-            if (ws.status === WebSocket.Open) {
-                for (let i = 0; i < count; ++i) {
-                    const option = { data: payload }
-                    sendTextMessage(option.data)
-                }
-            }
-        }
-        onTextMessageReceived: message => {
-            const res = { data: message }
-            if (res.data.length > 0 && ++received === count) {
-                active = false
-                done()
-            }
-        }
-    }
-    function start() {
-        socket.url = url
-        socket.active = true
-    }
+QByteArray qtStreamWithTaroObjects()
+{
+    QByteArray source(qtStream);
+    source.replace("sendTextMessage(payload)", "sendTextMessage(({ data: payload }).data)")
+        .replace("if (++received === count)",
+            "const res = { data: message }\n            if (res.data.length > 0 && ++received "
+            "=== count)");
+    if (!source.contains("res.data") || !source.contains("({ data: payload })"))
+        qFatal("sockettask-bench: qtStream changed; qtStreamWithTaroObjects must follow it");
+    return source;
 }
-)qml";
 
 const char taroPingpong[] = R"qml(
 import QtQml
@@ -620,7 +598,7 @@ void sizesRun(const QUrl &url, const QString &plotFile)
             return n / (t.nsecsElapsed() / 1e9);
         };
         // The median of seven runs, the four clients taking turns; each pair alternates who
-        // goes first (ABBA), as in the table's benchmarks.
+        // goes first (ABBA).
         std::vector<double> runs[4];
         for (int r = 0; r < 7; ++r) {
             for (int i : r % 2 ? std::array { 1, 0, 3, 2 } : std::array { 0, 1, 2, 3 }) {
@@ -820,10 +798,11 @@ int main(int argc, char *argv[])
                       .arg(median(faults[0]) * 1000 / n.qmlStream, 0, 'f', 1);
         add(r, QStringLiteral("Qt QML WebSocket"));
     }
+    const QByteArray withObjects = qtStreamWithTaroObjects();
     if (wanted("qml-stream-small-objects"))
         add(compare(QStringLiteral("qml-stream-small-objects"), QStringLiteral("msg/s"), n.rounds,
                 [&](bool st) {
-                    return qmlRun(st ? taroStream : qtStreamWithTaroObjects, url, n.qmlStream);
+                    return qmlRun(st ? taroStream : withObjects.constData(), url, n.qmlStream);
                 }),
             QStringLiteral("Qt QML WebSocket making Taro's two objects per message"));
     if (wanted("qml-pingpong"))
