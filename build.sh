@@ -7,6 +7,10 @@
 #                     the whole suite again, built with -fsanitize=address,undefined
 #   ./build.sh memcheck
 #                     the C++ test programs under valgrind memcheck (0 errors expected)
+#   ./build.sh test-on SUITE [COMMAND]
+#                     the same `./build.sh COMMAND` (default: test) inside a chroot of another
+#                     Debian release (trixie: Qt 6.8, sid: the newest Qt), made with mmdebstrap
+#                     and kept in $SOCKETTASK_CHROOTS (default /var/tmp/sockettask-chroots)
 #   ./build.sh deps   only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,7 +18,8 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
 
-# Debian 12 packages: Qt 6.4.2 and the tools the tests and docs use.
+# Qt and the tools the tests and docs use; the same names on Debian 12 (Qt 6.4), 13 (Qt 6.8)
+# and sid (the newest Qt).
 PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-declarative-dev qt6-declarative-dev-tools
@@ -39,6 +44,41 @@ install_deps() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# Runs `./build.sh "$@"` in a chroot of Debian release $suite, with this source tree mounted at
+# /src and the build in the chroot's /root/build. The chroot is made once (about a minute) and
+# kept, with what build.sh installed in it: delete its folder to start again from a fresh one.
+test_on() {
+    local suite=${1:?usage: $0 test-on trixie|sid|bookworm [COMMAND]}
+    shift
+    [ $# -eq 0 ] && set -- test
+    local chroots=${SOCKETTASK_CHROOTS:-/var/tmp/sockettask-chroots}
+    local root=$chroots/$suite
+    [ "$(id -u)" -eq 0 ] || { echo "test-on needs root (chroot, mount)" >&2; exit 2; }
+    if [ ! -d "$root" ]; then
+        dpkg -s mmdebstrap >/dev/null 2>&1 || {
+            apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y mmdebstrap; }
+        mkdir -p "$chroots"
+        rm -rf "$root.new"
+        # A mirror's sid may be past its Release file's Valid-Until; that is no reason to stop.
+        mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
+            "$suite" "$root.new" "${SOCKETTASK_MIRROR:-http://deb.debian.org/debian}"
+        mv "$root.new" "$root"
+    fi
+    cp /etc/resolv.conf "$root/etc/resolv.conf"
+    mkdir -p "$root/src"
+    # Unmounted in reverse order however the run ends.
+    trap "umount -l '$root/src' '$root/dev/shm' '$root/dev/pts' '$root/dev' '$root/proc'" EXIT
+    mount -t proc proc "$root/proc"
+    mount --bind /dev "$root/dev"
+    mount -t devpts devpts "$root/dev/pts"
+    mount -t tmpfs tmpfs "$root/dev/shm"
+    mount --bind "$PWD" "$root/src"
+    echo "== $suite: ./build.sh $*"
+    chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+        TERM="${TERM:-dumb}" CI="${CI:-}" BUILD_DIR=/root/build \
+        bash -c 'cd /src && ./build.sh "$@"' build.sh "$@"
+}
+
 build() {
     cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" "$@"
     cmake --build "$BUILD_DIR" --parallel "$(nproc)"
@@ -47,6 +87,10 @@ build() {
 case "${1:-}" in
 deps)
     install_deps
+    ;;
+test-on)
+    shift
+    test_on "$@"
     ;;
 demo)
     install_deps
@@ -85,7 +129,7 @@ memcheck)
     echo "memcheck: 0 errors"
     ;;
 *)
-    echo "usage: $0 demo|test|test-sanitizers|memcheck|deps" >&2
+    echo "usage: $0 demo|test|test-sanitizers|memcheck|test-on SUITE [COMMAND]|deps" >&2
     exit 2
     ;;
 esac

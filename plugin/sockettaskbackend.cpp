@@ -141,6 +141,27 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
     const QJSValue bytes = m_bytes.call({ value });
     if (!bytes.isUndefined())
         return bytes.toVariant(); // QByteArray
+    // Qt's own containers reach JavaScript wrapped, not as an Array or a plain Object: a
+    // list<string> property, a QStringList or QVariantList from C++, an array that went through
+    // createObject's initial properties (a "V4Sequence" from Qt 6.8), a QVariantMap (a
+    // "V4ReferenceObject" from Qt 6.10). To the user they are an Array and an Object. JavaScript's
+    // own objects (a Map, an Error...) stay QJSValues here, and are named by their tag below.
+    const QVariant native = value.toVariant(QJSValue::RetainJSObjects);
+    if (native.metaType() != QMetaType::fromType<QJSValue>()) {
+        if (native.canConvert<QVariantList>()) {
+            QVariantList list;
+            for (const QVariant &item : native.toList())
+                list.append(toVariant(m_engine->toScriptValue(item)));
+            return list;
+        }
+        if (native.canConvert<QVariantMap>()) {
+            QVariantMap map;
+            const QVariantMap items = native.toMap();
+            for (auto it = items.cbegin(); it != items.cend(); ++it)
+                map.insert(it.key(), toVariant(m_engine->toScriptValue(it.value())));
+            return map;
+        }
+    }
     return QVariant::fromValue(SocketTask::ScriptType { tag });
 }
 

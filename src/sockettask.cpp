@@ -237,8 +237,12 @@ void SocketTaskPrivate::connectWs()
             why << e.errorString();
         tlsErrors = why.join(QStringLiteral("; "));
     });
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    QObject::connect(ws, &QWebSocket::errorOccurred, q,
+#else
     // Qt 6.4: `error` is overloaded with the getter; errorOccurred only exists from 6.5.
     QObject::connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
+#endif
         [this](QAbstractSocket::SocketError) {
             Guard guard(this, true);
             // Qt prefixes some messages with its own function name; drop it.
@@ -253,15 +257,19 @@ void SocketTaskPrivate::connectWs()
                 QMetaObject::invokeMethod(
                     q, [this] { failConnection(); }, Qt::QueuedConnection);
         });
-    QObject::connect(ws, &QWebSocket::disconnected, q, [this] {
-        Guard guard(this, true);
-        // Qt closes with 1009 itself when a message is over the limit, and says nothing else.
+    // Qt closes with 1009 itself when a message is over the limit, and says nothing else. Catch
+    // it as Qt sends its close frame: Qt 6.4 drops the TCP connection at once, but later versions
+    // wait for the peer's answer, and its "remote host closed" error would come first.
+    QObject::connect(ws, &QWebSocket::aboutToClose, q, [this] {
         if (error.isEmpty() && ws->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData
             && state != SocketTask::CLOSING)
             recordError(
                 ErrMsg::connectionFailed(QStringLiteral("incoming message larger than %1 bytes")
                                              .arg(ws->maxAllowedIncomingMessageSize())),
                 QWebSocketProtocol::CloseCodeTooMuchData);
+    });
+    QObject::connect(ws, &QWebSocket::disconnected, q, [this] {
+        Guard guard(this, true);
         postClose();
     });
 }
@@ -292,6 +300,11 @@ void SocketTaskPrivate::post(Event &&event, Guard &guard)
 {
     if (closeQueued)
         return; // nothing follows onClose
+    // After close(), a message that still arrives is dropped, as a browser does (WHATWG: only an
+    // OPEN WebSocket fires message). Qt 6.4 never has one: its close() drops the connection at
+    // once; later versions wait for the peer's close frame, and data may come first.
+    if (event.kind == Event::Message && state == SocketTask::CLOSING)
+        return;
     if (callDepth == 0 && queue.isEmpty()) {
         deliver(event, guard);
         return;

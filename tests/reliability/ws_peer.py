@@ -7,6 +7,9 @@
 #   ping               -> ping the client, then say "pong received" once its pong came
 #   lastclose          -> {"code": n, "reason": "..."} of the previous connection's close
 #   anything else      -> echoed (text or binary)
+# It runs on python3-websockets 10.4 (Debian 12) to 17 (sid). websockets 14 replaced the
+# server's implementation: request_headers() and select_subprotocol() below hide the two
+# differences we meet.
 import asyncio
 import json
 import sys
@@ -14,6 +17,21 @@ import sys
 import websockets
 
 last_close = {"code": None, "reason": None}
+
+
+def request_headers(ws):
+    request = getattr(ws, "request", None)  # websockets 14+
+    return request.headers if request is not None else ws.request_headers
+
+
+SUBPROTOCOLS = ["chat", "superchat"]
+
+
+def select_subprotocol(first, second):
+    # 10-13 pass (offered, ours), 14+ (connection, offered). The client's first choice that we
+    # speak, or none: 14+ would otherwise refuse a client that offers no subprotocol (HTTP 400).
+    offered = first if isinstance(first, (list, tuple)) else second
+    return next((p for p in offered if p in SUBPROTOCOLS), None)
 
 
 async def handler(ws):
@@ -24,7 +42,7 @@ async def handler(ws):
                 continue
             words = message.split(" ", 2)
             if message == "handshake":
-                await ws.send(json.dumps({"headers": dict(ws.request_headers.raw_items()),
+                await ws.send(json.dumps({"headers": dict(request_headers(ws).raw_items()),
                                           "subprotocol": ws.subprotocol}))
             elif words[0] == "fragments" and len(words) == 3:
                 n, text = int(words[1]), words[2]
@@ -48,7 +66,8 @@ async def handler(ws):
 
 
 async def main():
-    async with websockets.serve(handler, "127.0.0.1", 0, subprotocols=["chat", "superchat"],
+    async with websockets.serve(handler, "127.0.0.1", 0, subprotocols=SUBPROTOCOLS,
+                                select_subprotocol=select_subprotocol,
                                 max_size=64 * 1024 * 1024, ping_interval=None) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"PORT {port}", flush=True)

@@ -77,6 +77,12 @@ public:
         const QMetaObject *meta = object->metaObject();
         return QString::fromLatin1(meta->method(meta->methodOffset()).name());
     }
+    // Options as C++ hands them to QML: a QVariantMap and a QStringList.
+    Q_INVOKABLE QVariantMap headerMap(const QString &name, const QVariant &value) const
+    {
+        return { { name, value } };
+    }
+    Q_INVOKABLE QStringList stringList(const QString &item) const { return { item }; }
     // An ArrayBuffer's bytes as hex, to compare binary data.
     Q_INVOKABLE QString hex(const QByteArray &bytes) const
     {

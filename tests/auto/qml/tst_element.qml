@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The declarative element: SocketTask { url: ...; active: true }.
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtTest
 import SocketTask
@@ -117,6 +119,104 @@ TestCase {
         element.destroy();
     }
 
+    // Whatever QML gives as an array or an object is one where the contract says Array and
+    // Object: Qt hands some of them over wrapped (a list<string>, a QStringList or QVariantMap
+    // from C++, and from Qt 6.8 an array or object that went through createObject), and the
+    // element must see through the wrapping.
+    function test_optionShapes_data() {
+        return [{
+                "tag": "createObject with literals"
+            }, {
+                "tag": "bindings to list<string> and var"
+            }, {
+                "tag": "bindings to var holding an array and an object"
+            }, {
+                "tag": "JavaScript assignment"
+            }, {
+                "tag": "QStringList and QVariantMap from C++"
+            }, {
+                "tag": "createObject with C++ values"
+            }];
+    }
+
+    function test_optionShapes(data) {
+        const server = TestHelper.server("Echo");
+        let element;
+        switch (data.tag) {
+        case "createObject with literals":
+            element = make({
+                    "url": server.urlString(),
+                    "header": {
+                        "X-Token": "shape"
+                    },
+                    "protocols": ["chat"]
+                });
+            break;
+        case "bindings to list<string> and var":
+            element = boundComponent.createObject(tc, {
+                    "url": server.urlString()
+                });
+            break;
+        case "bindings to var holding an array and an object":
+            element = boundVarComponent.createObject(tc, {
+                    "url": server.urlString()
+                });
+            break;
+        case "JavaScript assignment":
+            element = make({
+                    "url": server.urlString()
+                });
+            element.header = {
+                "X-Token": "shape"
+            };
+            element.protocols = ["chat"];
+            break;
+        case "QStringList and QVariantMap from C++":
+            element = make({
+                    "url": server.urlString()
+                });
+            element.header = TestHelper.headerMap("X-Token", "shape");
+            element.protocols = TestHelper.stringList("chat");
+            break;
+        case "createObject with C++ values":
+            element = make({
+                    "url": server.urlString(),
+                    "header": TestHelper.headerMap("X-Token", "shape"),
+                    "protocols": TestHelper.stringList("chat")
+                });
+            break;
+        }
+        verify(element);
+        element.active = true;
+        compare(element.errMsg, "connectSocket:ok");
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        compare(element.protocol, "chat");
+        compare(server.header(0, "X-Token"), "shape");
+        compare(server.header(0, "Sec-WebSocket-Protocol"), "chat");
+        element.destroy();
+    }
+
+    // A wrapped value is still checked as what it holds.
+    function test_wrappedOptionsAreChecked() {
+        const element = make({
+                "url": "ws://127.0.0.1:1/",
+                "header": TestHelper.headerMap("X-Number", 5),
+                "protocols": TestHelper.stringList("a;b")
+            });
+        element.active = true;
+        compare(element.errMsg, "connectSocket:fail parameter error: parameter.header[\"X-Number\"] should be String instead of Number");
+        element.header = TestHelper.headerMap("X-Text", "fine");
+        element.active = false;
+        element.active = true;
+        compare(element.errMsg, "connectSocket:fail parameter error: parameter.protocols[0] \"a;b\" is not a valid protocol token");
+        element.protocols = new Map();
+        element.active = false;
+        element.active = true;
+        compare(element.errMsg, "connectSocket:fail parameter error: parameter.protocols should be Array instead of Map");
+        tryCompare(tc.signals, "length", 3);
+        element.destroy();
+    }
+
     function test_checks_data() {
         const p = "connectSocket:fail parameter error: ";
         return [{
@@ -214,6 +314,34 @@ TestCase {
     }
 
     name: "SocketTaskElement"
+
+    Component {
+        id: boundComponent
+
+        SocketTask {
+            property list<string> offered: ["chat"]
+            property var extra: ({
+                    "X-Token": "shape"
+                })
+
+            protocols: offered
+            header: extra
+        }
+    }
+
+    Component {
+        id: boundVarComponent
+
+        SocketTask {
+            property var offered: ["chat"]
+            property var extra: ({
+                    "X-Token": "shape"
+                })
+
+            protocols: offered
+            header: extra
+        }
+    }
 
     Component {
         id: socketComponent

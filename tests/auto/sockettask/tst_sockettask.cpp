@@ -158,6 +158,7 @@ private Q_SLOTS:
     void close_whileConnecting();
     void close_whileOpen();
     void close_whileClosing();
+    void close_messagesArrivingWhileClosingAreDropped();
 
     // Events
     void events_peerCloseAfterTwoMessages();
@@ -1060,6 +1061,25 @@ void tst_SocketTask::close_whileClosing()
     QTest::qWait(50);
     QCOMPARE(log.events, QStringList({ "open", "close:4002:first" }));
     QCOMPARE(server.closes.size(), 1);
+}
+
+void tst_SocketTask::close_messagesArrivingWhileClosingAreDropped()
+{
+    // The server writes 50 messages before it reads our close frame. Qt 6.4 drops the
+    // connection inside close(), so they never arrive; Qt 6.8 and later wait for the server's
+    // close frame and receive them first. Either way nothing is heard after close(), as in a
+    // browser (an only OPEN WebSocket fires message).
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    log.attach(task.get());
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    task->send(QStringLiteral("burst 50"));
+    task->close({ {}, 4000, QStringLiteral("enough") });
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.events, QStringList({ "open", "close:4000:enough" }));
+    QTRY_COMPARE(server.closes.size(), 1);
+    QCOMPARE(server.closes.first().code, 4000);
 }
 
 // ---------------------------------------------------------------------------------------------
