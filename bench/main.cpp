@@ -6,6 +6,9 @@
 //   sockettask-bench --smoke    every benchmark once, tiny (ctest)
 //   sockettask-bench --sizes    msg/s by message size for the four clients, as CSV
 //   sockettask-bench --plot F   the same, drawn to the PNG file F
+//   sockettask-bench --instructions
+//                               instructions per message of each side, counted by callgrind
+//                               (the figure that does not swing from run to run)
 //
 // The echo server runs in a child process, so this process's CPU is the client's alone. Each
 // round of a benchmark runs SocketTask and its baseline twice each (ABBA, then BAAB) and keeps
@@ -23,6 +26,8 @@
 #include <QProcess>
 #include <QQmlComponent>
 #include <QQmlEngine>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
 #include <QWebSocket>
@@ -37,9 +42,24 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_TOGGLE_COLLECT
+#endif
+
 namespace {
 
 QTextStream out(stdout);
+
+// Under --instructions, callgrind counts only what runs inside a Measured scope: the stretch
+// the clocks time. Outside valgrind the toggle is a no-op.
+struct Measured
+{
+    Measured() { CALLGRIND_TOGGLE_COLLECT; }
+    ~Measured() { CALLGRIND_TOGGLE_COLLECT; }
+    Q_DISABLE_COPY_MOVE(Measured)
+};
 
 double median(std::vector<double> v)
 {
@@ -201,6 +221,7 @@ double pingpong(bool st, const QUrl &url, int n, std::vector<double> *latencies 
     int left = n;
     std::vector<double> lat;
     lat.reserve(n);
+    Measured measured;
     runUntil([&](auto done) {
         client->onText([&, done](const QString &) {
             lat.push_back(one.nsecsElapsed() / 1000.0);
@@ -225,6 +246,7 @@ double streamSmall(bool st, const QUrl &url, int n)
     const QString payload(32, QLatin1Char('s'));
     QElapsedTimer timer;
     int received = 0;
+    Measured measured;
     runUntil([&](auto done) {
         client->onText([&, done](const QString &) {
             if (++received == n)
@@ -243,6 +265,7 @@ double streamLarge(bool st, const QUrl &url, int n, int size = 64 * 1024)
     const QByteArray payload(size, 'L');
     QElapsedTimer timer;
     int received = 0;
+    Measured measured;
     runUntil([&](auto done) {
         client->onBinary([&, done](const QByteArray &) {
             if (++received == n)
@@ -483,8 +506,11 @@ double qmlRun(
     QTimer::singleShot(120000, &loop, &QEventLoop::quit);
     const long faultsBefore = minorFaults();
     timer.start();
-    QMetaObject::invokeMethod(object.get(), "start");
-    loop.exec();
+    {
+        Measured measured;
+        QMetaObject::invokeMethod(object.get(), "start");
+        loop.exec();
+    }
     const bool ok = object->property("received").toInt() == count;
     const double seconds = timer.nsecsElapsed() / 1e9;
     if (faults)
@@ -688,6 +714,113 @@ void sizesRun(const QUrl &url, const QString &plotFile)
     out << "plot written to " << plotFile << Qt::endl;
 }
 
+// ---- --instructions ------------------------------------------------------------------------
+
+// What --instructions counts: one run of each side, message counts small enough for callgrind.
+struct Counted
+{
+    const char *name;
+    int messages;
+    std::function<void(bool sockettask, const QUrl &url, int n)> run;
+};
+
+const std::vector<Counted> &counted()
+{
+    static const std::vector<Counted> list {
+        { "cpp-pingpong", 2000, [](bool st, const QUrl &url, int n) { pingpong(st, url, n); } },
+        { "cpp-stream-small", 20000,
+            [](bool st, const QUrl &url, int n) { streamSmall(st, url, n); } },
+        { "cpp-stream-large", 200,
+            [](bool st, const QUrl &url, int n) { streamLarge(st, url, n); } },
+        { "qml-stream-small", 20000,
+            [](bool st, const QUrl &url, int n) { qmlRun(st ? taroStream : qtStream, url, n); } },
+        { "qml-pingpong", 2000,
+            [](bool st, const QUrl &url, int n) {
+                qmlRun(st ? taroPingpong : qtPingpong, url, n);
+            } },
+    };
+    return list;
+}
+
+// Runs one side of one benchmark, in a child process that callgrind watches.
+int instructionsChild(const QString &name, bool sockettask, const QUrl &url, int n)
+{
+    for (const Counted &c : counted()) {
+        if (name == QLatin1String(c.name)) {
+            c.run(sockettask, url, n);
+            return 0;
+        }
+    }
+    return 2;
+}
+
+// Instructions the client executes inside the measured stretch, per message: the same binary,
+// inputs and environment give the same count, whatever else the machine does.
+int instructionsRun(const QUrl &url, const QString &only)
+{
+    const QString valgrind = QStandardPaths::findExecutable(QStringLiteral("valgrind"));
+    if (valgrind.isEmpty()) {
+        QTextStream(stderr) << "sockettask-bench --instructions needs valgrind" << Qt::endl;
+        return 1;
+    }
+    QTemporaryDir dir;
+    out << QStringLiteral("%1 %2 %3 %4  %5")
+               .arg(QStringLiteral("benchmark"), -26)
+               .arg(QStringLiteral("SocketTask"), 14)
+               .arg(QStringLiteral("baseline"), 14)
+               .arg(QStringLiteral("ratio"), 7)
+               .arg(QStringLiteral("instructions per message; ratio = SocketTask / baseline, "
+                                   "lower is better"))
+        << Qt::endl;
+    QStringList lines;
+    for (const Counted &c : counted()) {
+        if (!only.isEmpty() && only != QLatin1String(c.name))
+            continue;
+        double perMessage[2] = { qQNaN(), qQNaN() };
+        for (const bool st : { true, false }) {
+            const QString file = dir.filePath(QStringLiteral("%1-%2").arg(c.name).arg(st));
+            QProcess child;
+            child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            child.start(valgrind,
+                { QStringLiteral("--tool=callgrind"), QStringLiteral("--quiet"),
+                    QStringLiteral("--collect-atstart=no"),
+                    QStringLiteral("--callgrind-out-file=") + file,
+                    QCoreApplication::applicationFilePath(),
+                    QStringLiteral("--instructions-child"), QString::fromLatin1(c.name),
+                    st ? QStringLiteral("sockettask") : QStringLiteral("baseline"),
+                    url.toString(), QString::number(c.messages) });
+            if (!child.waitForFinished(600000) || child.exitCode() != 0) {
+                QTextStream(stderr) << "sockettask-bench: the callgrind run of " << c.name
+                                    << " failed: " << child.readAllStandardOutput() << Qt::endl;
+                return 1;
+            }
+            QFile result(file);
+            if (!result.open(QIODevice::ReadOnly)) {
+                QTextStream(stderr) << "sockettask-bench: no callgrind output " << file << Qt::endl;
+                return 1;
+            }
+            for (const QByteArray &line : result.readAll().split('\n')) {
+                if (line.startsWith("totals: ") || line.startsWith("summary: "))
+                    perMessage[st] = line.mid(line.indexOf(' ') + 1).toDouble() / c.messages;
+            }
+        }
+        const double ratio = perMessage[1] / perMessage[0];
+        out << QStringLiteral("%1 %2 %3 %4")
+                   .arg(QString::fromLatin1(c.name), -26)
+                   .arg(QString::number(perMessage[1], 'f', 0), 14)
+                   .arg(QString::number(perMessage[0], 'f', 0), 14)
+                   .arg(QString::number(ratio, 'f', 3), 7)
+            << Qt::endl;
+        lines << QStringLiteral("instructions %1 %2 %3 %4")
+                     .arg(QString::fromLatin1(c.name))
+                     .arg(perMessage[1], 0, 'f', 0)
+                     .arg(perMessage[0], 0, 'f', 0)
+                     .arg(ratio, 0, 'f', 3);
+    }
+    out << Qt::endl << lines.join(QLatin1Char('\n')) << Qt::endl;
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -709,7 +842,11 @@ int main(int argc, char *argv[])
         { QStringLiteral("verbose"), QStringLiteral("Print each round's figures too.") });
     parser.addOption({ QStringLiteral("only"), QStringLiteral("Run only this benchmark."),
         QStringLiteral("NAME") });
+    parser.addOption({ QStringLiteral("instructions"),
+        QStringLiteral("Instructions per message of each side, counted by callgrind.") });
     parser.addOption({ QStringLiteral("server"), QStringLiteral("Internal: be the echo server.") });
+    parser.addOption({ QStringLiteral("instructions-child"), QStringLiteral("Internal."),
+        QStringLiteral("NAME") });
     parser.addOption(
         { QStringLiteral("memory-child"), QStringLiteral("Internal."), QStringLiteral("KIND") });
     parser.addPositionalArgument(QStringLiteral("args"), QStringLiteral("Internal."));
@@ -717,6 +854,13 @@ int main(int argc, char *argv[])
 
     if (parser.isSet(QStringLiteral("server")))
         return serveEcho();
+    auto dropEngine = qScopeGuard([] { g_engine.reset(); }); // before the application goes
+    if (parser.isSet(QStringLiteral("instructions-child"))) {
+        const QStringList rest = parser.positionalArguments();
+        return instructionsChild(parser.value(QStringLiteral("instructions-child")),
+            rest.value(0) == QLatin1String("sockettask"), QUrl(rest.value(1)),
+            rest.value(2).toInt());
+    }
     if (parser.isSet(QStringLiteral("memory-child"))) {
         const QStringList rest = parser.positionalArguments();
         return memoryChild(
@@ -732,13 +876,14 @@ int main(int argc, char *argv[])
     }
     const QByteArray line = server.readLine().trimmed();
     const QUrl url(QStringLiteral("ws://127.0.0.1:%1/").arg(QString::fromLatin1(line.mid(5))));
-    auto dropEngine = qScopeGuard([] { g_engine.reset(); });
     auto stopServer = qScopeGuard([&] {
         server.kill();
         server.waitForFinished(5000);
     });
     SocketTask::setMaxConcurrentTasks(0);
 
+    if (parser.isSet(QStringLiteral("instructions")))
+        return instructionsRun(url, parser.value(QStringLiteral("only")));
     if (parser.isSet(QStringLiteral("sizes")) || parser.isSet(QStringLiteral("plot"))) {
         sizesRun(url, parser.value(QStringLiteral("plot")));
         return 0;

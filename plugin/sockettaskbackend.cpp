@@ -15,11 +15,10 @@ Q_LOGGING_CATEGORY(lcSocketTaskQml, "sockettask.qml", QtInfoMsg)
 
 namespace {
 
-QHash<QJSEngine *, SocketTaskBackend *> &backends()
-{
-    static QHash<QJSEngine *, SocketTaskBackend *> instances;
-    return instances;
-}
+// An engine may outlive this registry: a QQmlEngine held in a static is destroyed during
+// exit, after function-local statics; Q_GLOBAL_STATIC tells when it is gone.
+using Backends = QHash<QJSEngine *, SocketTaskBackend *>;
+Q_GLOBAL_STATIC(Backends, backends)
 
 // A JavaScript exception, carried through the core's listener loop, which logs it.
 class JsException : public std::runtime_error
@@ -72,24 +71,25 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
     m_settle = functions.property(2);
     m_read = functions.property(3);
     m_wrapDataListener = functions.property(4);
-    backends().insert(engine, this);
+    backends->insert(engine, this);
 }
 
 SocketTaskBackend::~SocketTaskBackend()
 {
-    backends().remove(m_engine);
+    if (!backends.isDestroyed())
+        backends->remove(m_engine);
 }
 
 SocketTaskBackend *SocketTaskBackend::create(QQmlEngine *, QJSEngine *engine)
 {
-    if (SocketTaskBackend *existing = backends().value(engine))
+    if (SocketTaskBackend *existing = backends->value(engine))
         return existing;
     return new SocketTaskBackend(engine);
 }
 
 SocketTaskBackend *SocketTaskBackend::of(QJSEngine *engine)
 {
-    if (SocketTaskBackend *existing = backends().value(engine))
+    if (SocketTaskBackend *existing = backends->value(engine))
         return existing;
     // The element can be used before anything touched the singleton: make it the QML way.
     if (auto *qmlEngine = qobject_cast<QQmlEngine *>(engine)) {
@@ -119,7 +119,7 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
     if (value.isString() || value.isUrl())
         return value.toString();
     if (value.isCallable())
-        return QVariant::fromValue(SocketTask::ScriptType { QStringLiteral("Function") });
+        return QVariant::fromValue(SocketTask::ScriptType { QStringLiteral("Function"), {} });
     if (value.isArray()) {
         QVariantList list;
         const int length = value.property(QStringLiteral("length")).toInt();
@@ -162,7 +162,7 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
             return map;
         }
     }
-    return QVariant::fromValue(SocketTask::ScriptType { tag });
+    return QVariant::fromValue(SocketTask::ScriptType { tag, {} });
 }
 
 QVariant SocketTaskBackend::read(const QJSValue &object, const QString &key) const

@@ -67,7 +67,11 @@ public:
         Guard(SocketTaskPrivate *d, bool insideWsSignal)
             : d(d), outer(d->guards), insideWsSignal(insideWsSignal)
         {
+            // The chain holds stack objects on purpose: each takes itself off as it goes.
+            QT_WARNING_PUSH
+            QT_WARNING_DISABLE_GCC("-Wdangling-pointer")
             d->guards = this;
+            QT_WARNING_POP
         }
         ~Guard()
         {

@@ -255,7 +255,7 @@ void tst_SocketTask::connectSocket_checks_data()
     };
     auto withHeader = [&](const QVariantMap &header) { return with("header", header); };
     const QVariant function
-        = QVariant::fromValue(SocketTask::ScriptType { QStringLiteral("Function") });
+        = QVariant::fromValue(SocketTask::ScriptType { QStringLiteral("Function"), {} });
 
     // 1. options
     QTest::newRow("options undefined")
@@ -707,7 +707,7 @@ void tst_SocketTask::send_dataType_data()
     QTest::newRow("boolean") << QVariant(false) << "Boolean";
     QTest::newRow("array") << QVariant(QVariantList { 1 }) << "Array";
     QTest::newRow("object") << QVariant(QVariantMap { { "a", 1 } }) << "Object";
-    QTest::newRow("function") << QVariant::fromValue(SocketTask::ScriptType { "Function" })
+    QTest::newRow("function") << QVariant::fromValue(SocketTask::ScriptType { "Function", {} })
                               << "Function";
 }
 
