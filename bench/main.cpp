@@ -785,10 +785,10 @@ int instructionsRun(const QUrl &url, const QString &only)
                 { QStringLiteral("--tool=callgrind"), QStringLiteral("--quiet"),
                     QStringLiteral("--collect-atstart=no"),
                     QStringLiteral("--callgrind-out-file=") + file,
-                    QCoreApplication::applicationFilePath(),
-                    QStringLiteral("--instructions-child"), QString::fromLatin1(c.name),
-                    st ? QStringLiteral("sockettask") : QStringLiteral("baseline"),
-                    url.toString(), QString::number(c.messages) });
+                    QCoreApplication::applicationFilePath(), QStringLiteral("--instructions-child"),
+                    QString::fromLatin1(c.name),
+                    st ? QStringLiteral("sockettask") : QStringLiteral("baseline"), url.toString(),
+                    QString::number(c.messages) });
             if (!child.waitForFinished(600000) || child.exitCode() != 0) {
                 QTextStream(stderr) << "sockettask-bench: the callgrind run of " << c.name
                                     << " failed: " << child.readAllStandardOutput() << Qt::endl;

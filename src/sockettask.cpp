@@ -3,18 +3,12 @@
 
 #include "errmsg_p.h"
 #include "sockettask_logging_p.h"
+#include "websocketadapter_p.h"
 
-#include <QAbstractSocket>
 #include <QBasicTimer>
 #include <QMetaMethod>
-#include <QNetworkRequest>
-#include <QRegularExpression>
-#include <QSslConfiguration>
-#include <QSslError>
-#include <QTcpSocket>
 #include <QTimerEvent>
 #include <QWebSocket>
-#include <QWebSocketHandshakeOptions>
 
 #include <atomic>
 #include <exception>
@@ -58,7 +52,7 @@ void invokeUserCode(const Fn &fn, const Arg &arg, const char *what, int taskId)
 
 } // namespace
 
-class SocketTaskPrivate
+class SocketTaskPrivate : public WebSocketAdapter::Listener
 {
 public:
     // Marks a stretch of code that calls out to user code; tells whether the task died meanwhile.
@@ -103,7 +97,13 @@ public:
     explicit SocketTaskPrivate(SocketTask *q) : q(q), id(s_nextId.fetch_add(1)) { }
 
     void start(const ErrMsg::ConnectRequest &request);
-    void connectWs();
+    // What the socket says (WebSocketAdapter::Listener).
+    void socketOpened() override;
+    void socketText(const QString &message) override;
+    void socketBinary(const QByteArray &message) override;
+    void socketFailed(const QString &why) override;
+    void socketMessageTooBig(qint64 limit) override;
+    void socketOver() override;
     void post(Event &&event, Guard &guard); // Open, Message
     void postClose();
     void scheduleDrain();
@@ -153,9 +153,8 @@ public:
     SocketTask *const q;
     const int id;
     QUrl url;
-    QWebSocket *ws = nullptr;
+    WebSocketAdapter socket;
     QBasicTimer timeout; // the connect + handshake deadline; see SocketTask::timerEvent
-    std::optional<bool> tcpNoDelay;
     SocketTask::ReadyState state = SocketTask::CONNECTING;
     QString errMsg;
     QString protocol;
@@ -176,7 +175,6 @@ public:
     bool listenersReleased = false; // after onClose: nothing more to hear
     int messageSlots = 0; // connections to messageReceived
     QString error; // the first error, reported just before onClose
-    QString tlsErrors; // why the certificate was refused, if it was
     int errorCloseCode = 1006;
 };
 
@@ -184,98 +182,53 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
 {
     CallScope scope(this);
     url = request.url;
-    tcpNoDelay = request.tcpNoDelay;
     errMsg = ErrMsg::connectOk;
-
-    // One fresh QWebSocket per task: Qt 6.4 keeps closeCode() and ignoreSslErrors() across opens.
-    ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
-    const quint64 limit = quint64(s_maxIncomingMessageSize.load());
-    ws->setMaxAllowedIncomingMessageSize(limit);
-    ws->setMaxAllowedIncomingFrameSize(limit);
-    if (!request.caCertificates.isEmpty()) {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(request.caCertificates);
-        ws->setSslConfiguration(tls);
-    }
-    connectWs();
-
-    QNetworkRequest httpRequest(url);
-    for (const auto &[name, value] : request.header)
-        httpRequest.setRawHeader(name, value);
-    QWebSocketHandshakeOptions options;
-    options.setSubprotocols(request.protocols);
-
     if (request.timeout > 0)
         timeout.start(request.timeout, q);
     qCDebug(lcSocketTask, "task %d: connecting to %s", id, qPrintable(url.toDisplayString()));
-    ws->open(httpRequest, options);
+    socket.open(q, this, request, s_maxIncomingMessageSize.load());
 }
 
-void SocketTaskPrivate::connectWs()
+// Each handler that may reach user code runs under a Guard marked "inside a ws signal", so that
+// a listener that destroys the task from here has the QWebSocket deleted later, not under its
+// own feet.
+void SocketTaskPrivate::socketOpened()
 {
-    // Every handler runs under a Guard marked "inside a ws signal", so that a listener that
-    // destroys the task from here has the QWebSocket deleted later, not under its own feet.
-    QObject::connect(ws, &QWebSocket::connected, q, [this] {
-        Guard guard(this, true);
-        handshakeDone = true;
-        timeout.stop();
-        // Qt 6.4 turns TCP_NODELAY on when the TCP connection opens; ours comes after that.
-        if (tcpNoDelay) {
-            if (auto *socket = ws->findChild<QTcpSocket *>())
-                socket->setSocketOption(QAbstractSocket::LowDelayOption, *tcpNoDelay ? 1 : 0);
-        }
-        post({ Event::Open, {} }, guard);
-    });
-    QObject::connect(ws, &QWebSocket::textMessageReceived, q, [this](const QString &message) {
-        Guard guard(this, true);
-        post({ Event::Message, { message } }, guard);
-    });
-    QObject::connect(ws, &QWebSocket::binaryMessageReceived, q, [this](const QByteArray &message) {
-        Guard guard(this, true);
-        post({ Event::Message, { message } }, guard);
-    });
-    // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
-    QObject::connect(ws, &QWebSocket::sslErrors, q, [this](const QList<QSslError> &errors) {
-        QStringList why;
-        for (const QSslError &e : errors)
-            why << e.errorString();
-        tlsErrors = why.join(QStringLiteral("; "));
-    });
-#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
-    QObject::connect(ws, &QWebSocket::errorOccurred, q,
-#else
-    // Qt 6.4: `error` is overloaded with the getter; errorOccurred only exists from 6.5.
-    QObject::connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
-#endif
-        [this](QAbstractSocket::SocketError) {
-            Guard guard(this, true);
-            // Qt prefixes some messages with its own function name; drop it.
-            QString why = ws->errorString();
-            why.remove(QRegularExpression(QStringLiteral("^\\w+::\\w+: ")));
-            if (!tlsErrors.isEmpty())
-                why = QStringLiteral("TLS handshake failed: ") + tlsErrors;
-            recordError(handshakeDone ? ErrMsg::connectionFailed(why) : ErrMsg::connectFailed(why));
-            // Qt 6.4 leaves a refused handshake (HTTP 403/404) in ConnectingState
-            // with no disconnected(); end it ourselves once Qt is done with it.
-            if (!closeQueued)
-                QMetaObject::invokeMethod(
-                    q, [this] { failConnection(); }, Qt::QueuedConnection);
-        });
-    // Qt closes with 1009 itself when a message is over the limit, and says nothing else. Catch
-    // it as Qt sends its close frame: Qt 6.4 drops the TCP connection at once, but later versions
-    // wait for the peer's answer, and its "remote host closed" error would come first.
-    QObject::connect(ws, &QWebSocket::aboutToClose, q, [this] {
-        if (error.isEmpty() && ws->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData
-            && state != SocketTask::CLOSING)
-            recordError(
-                ErrMsg::connectionFailed(QStringLiteral("incoming message larger than %1 bytes")
-                                             .arg(ws->maxAllowedIncomingMessageSize())),
-                QWebSocketProtocol::CloseCodeTooMuchData);
-    });
-    QObject::connect(ws, &QWebSocket::disconnected, q, [this] {
-        Guard guard(this, true);
-        postClose();
-    });
+    Guard guard(this, true);
+    handshakeDone = true;
+    timeout.stop();
+    post({ Event::Open, {} }, guard);
+}
+
+void SocketTaskPrivate::socketText(const QString &message)
+{
+    Guard guard(this, true);
+    post({ Event::Message, { message } }, guard);
+}
+
+void SocketTaskPrivate::socketBinary(const QByteArray &message)
+{
+    Guard guard(this, true);
+    post({ Event::Message, { message } }, guard);
+}
+
+void SocketTaskPrivate::socketFailed(const QString &why)
+{
+    recordError(handshakeDone ? ErrMsg::connectionFailed(why) : ErrMsg::connectFailed(why));
+}
+
+void SocketTaskPrivate::socketMessageTooBig(qint64 limit)
+{
+    if (state != SocketTask::CLOSING) // else it is the code we closed with
+        recordError(ErrMsg::connectionFailed(
+                        QStringLiteral("incoming message larger than %1 bytes").arg(limit)),
+            QWebSocketProtocol::CloseCodeTooMuchData);
+}
+
+void SocketTaskPrivate::socketOver()
+{
+    Guard guard(this, true);
+    postClose();
 }
 
 void SocketTaskPrivate::recordError(const QString &errMsg, int closeCode)
@@ -293,8 +246,7 @@ void SocketTaskPrivate::failConnection()
 {
     if (closeQueued)
         return;
-    QObject::disconnect(ws, nullptr, q, nullptr);
-    ws->abort();
+    socket.abort(/*quietly*/ true);
     postClose();
 }
 
@@ -353,7 +305,7 @@ void SocketTaskPrivate::deliver(Event &event, Guard &guard)
 {
     switch (event.kind) {
     case Event::Open: {
-        protocol = ws->subprotocol();
+        protocol = socket.subprotocol();
         setState(SocketTask::OPEN);
         if (guard.dead)
             return;
@@ -380,13 +332,13 @@ void SocketTaskPrivate::finish(Guard &guard)
     SocketTask::OnCloseCallbackResult result;
     if (error.isEmpty() && !abortedByUser) {
         // A close frame came (or we sent one): the peer's code and reason.
-        result.code = ws->closeCode();
-        result.reason = ws->closeReason();
+        result.code = socket.closeCode();
+        result.reason = socket.closeReason();
     } else if (!error.isEmpty()) {
         // Failed or dropped without a close frame; Qt 6.4 would say 1000 here.
         result.code = errorCloseCode;
     }
-    QObject::disconnect(ws, nullptr, q, nullptr);
+    socket.stopListening();
     timeout.stop();
     qCDebug(lcSocketTask, "task %d: closed %d %s", id, result.code, qPrintable(result.reason));
 
@@ -466,13 +418,13 @@ template<typename Data> bool SocketTaskPrivate::sendAtOnce(const Data &data)
 void SocketTaskPrivate::write(const QString &text)
 {
     CallScope scope(this);
-    ws->sendTextMessage(text);
+    socket.sendText(text);
 }
 
 void SocketTaskPrivate::write(const QByteArray &bytes)
 {
     CallScope scope(this);
-    ws->sendBinaryMessage(bytes);
+    socket.sendBinary(bytes);
 }
 
 void SocketTaskPrivate::write(const QVariant &data)
@@ -494,14 +446,14 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
         return ErrMsg::closeOk;
     CallScope scope(this);
     if (state == SocketTask::CONNECTING) {
-        // Qt 6.4's close() while connecting emits a spurious error and a warning: abort instead,
-        // and forget what the handshake may already have queued (the user never saw OPEN).
+        // The attempt is aborted; forget what the handshake may already have queued (the user
+        // never saw OPEN).
         abortedByUser = true;
         queue.clear();
         failConnection();
     } else {
         setState(SocketTask::CLOSING);
-        ws->close(QWebSocketProtocol::CloseCode(code), reason);
+        socket.close(code, reason);
     }
     return ErrMsg::closeOk;
 }
@@ -889,19 +841,7 @@ SocketTask::~SocketTask()
         insideWsSignal = insideWsSignal || guard->insideWsSignal;
     }
     d->releaseLiveSlot();
-    if (QWebSocket *ws = d->ws) {
-        // Qt 6.4 emits disconnected & co. synchronously while it dies: stop listening first.
-        QObject::disconnect(ws, nullptr, this, nullptr);
-        if (ws->state() == QAbstractSocket::ConnectedState)
-            ws->close(QWebSocketProtocol::CloseCodeGoingAway);
-        else
-            ws->abort();
-        ws->setParent(nullptr);
-        if (insideWsSignal)
-            ws->deleteLater(); // it is still inside its own signal emission
-        else
-            delete ws;
-    }
+    d->socket.destroy(insideWsSignal);
 }
 
 /*!
@@ -1173,7 +1113,7 @@ QUrl SocketTask::url() const
 */
 QWebSocket *SocketTask::ws() const
 {
-    return d->ws;
+    return d->socket.ws();
 }
 
 /*!
