@@ -7,6 +7,9 @@
 #                     the whole suite again, built with -fsanitize=address,undefined
 #   ./build.sh memcheck
 #                     the C++ test programs under valgrind memcheck (0 errors expected)
+#   ./build.sh bench [ARGS]
+#                     install, build, run sockettask-bench with ARGS (e.g. --quick,
+#                     --instructions; docs/performance.md)
 #   ./build.sh test-on SUITE [COMMAND]
 #                     the same `./build.sh COMMAND` (default: test) inside a chroot of another
 #                     Debian release (trixie: Qt 6.8, sid: the newest Qt), made with mmdebstrap
@@ -75,7 +78,7 @@ test_on() {
     mount --bind "$PWD" "$root/src"
     echo "== $suite: ./build.sh $*"
     chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-        TERM="${TERM:-dumb}" CI="${CI:-}" BUILD_DIR=/root/build \
+        TERM="${TERM:-dumb}" CI="${CI:-}" BUILD_DIR="/root/$(basename "$BUILD_DIR")" \
         bash -c 'cd /src && ./build.sh "$@"' build.sh "$@"
 }
 
@@ -95,6 +98,12 @@ deps)
 test-on)
     shift
     test_on "$@"
+    ;;
+bench)
+    install_deps
+    build
+    shift
+    exec "$BUILD_DIR/bench/sockettask-bench" "$@"
     ;;
 demo)
     install_deps
@@ -134,7 +143,7 @@ memcheck)
     echo "memcheck: 0 errors"
     ;;
 *)
-    echo "usage: $0 demo|test|test-sanitizers|memcheck|test-on SUITE [COMMAND]|deps" >&2
+    echo "usage: $0 demo|test|test-sanitizers|memcheck|bench [ARGS]|test-on SUITE [COMMAND]|deps" >&2
     exit 2
     ;;
 esac
