@@ -308,6 +308,9 @@ void tst_SocketTask::connectSocket_checks_data()
     QTest::newRow("header name CRLF")
         << withHeader({ { "X-Id\r\nEvil", "1" } })
         << p + "parameter.header name \"X-Id\\r\\nEvil\" is not a valid HTTP token";
+    QTest::newRow("header name control characters")
+        << withHeader({ { QStringLiteral("X\x01\x7f"), "1" } })
+        << p + "parameter.header name \"X\\x01\\x7f\" is not a valid HTTP token";
     QTest::newRow("header name empty") << withHeader(
         { { "", "1" } }) << p + "parameter.header name \"\" is not a valid HTTP token";
     QTest::newRow("header name non-ascii")
