@@ -120,6 +120,17 @@ public:
             changeErrMsg(newErrMsg);
     }
     void changeErrMsg(const QString &newErrMsg);
+    // Qt's answer (isSignalConnected takes a lock: about 100 instructions), asked again only
+    // after a connection to the signal changed (connectNotify may not ask it itself).
+    bool messageReceivedIsConnected()
+    {
+        if (messageSlotsChanged.load(std::memory_order_relaxed)) {
+            messageSlotsChanged.store(false, std::memory_order_relaxed);
+            static const QMetaMethod signal = QMetaMethod::fromSignal(&SocketTask::messageReceived);
+            messageSlots = q->isSignalConnected(signal);
+        }
+        return messageSlots;
+    }
     void releaseLiveSlot();
     QString doSend(const QVariant &data); // the checks, in the contract's order, then write
     template<typename Data> bool sendAtOnce(const Data &data);
@@ -145,9 +156,12 @@ public:
             if (guard.dead)
                 return;
         }
-        // Messages are many: skip their emission when no slot listens (see connectNotify).
-        if (!std::is_same_v<Result, SocketTask::OnMessageCallbackResult> || messageSlots > 0)
-            Q_EMIT(q->*signal)(result);
+        // Messages are many: skip their emission when no slot listens.
+        if constexpr (std::is_same_v<Result, SocketTask::OnMessageCallbackResult>) {
+            if (!messageReceivedIsConnected())
+                return;
+        }
+        Q_EMIT(q->*signal)(result);
     }
 
     SocketTask *const q;
@@ -173,7 +187,8 @@ public:
     bool closeQueued = false; // the connection is over; its Close event is queued or delivered
     bool abortedByUser = false;
     bool listenersReleased = false; // after onClose: nothing more to hear
-    int messageSlots = 0; // connections to messageReceived
+    bool messageSlots = false; // see messageReceivedIsConnected
+    std::atomic<bool> messageSlotsChanged { false };
     QString error; // the first error, reported just before onClose
     int errorCloseCode = 1006;
 };
@@ -801,7 +816,7 @@ SocketTask::SocketTask(QObject *parent) : QObject(parent), d(new SocketTaskPriva
 void SocketTask::connectNotify(const QMetaMethod &signal)
 {
     if (signal == QMetaMethod::fromSignal(&SocketTask::messageReceived))
-        ++d->messageSlots;
+        d->messageSlotsChanged.store(true, std::memory_order_relaxed);
 }
 
 /*!
@@ -809,9 +824,9 @@ void SocketTask::connectNotify(const QMetaMethod &signal)
 */
 void SocketTask::disconnectNotify(const QMetaMethod &signal)
 {
-    // Qt passes an invalid method when it does not know which signal lost its slots.
+    // Qt passes an invalid method when it does not say which signal lost a slot.
     if (!signal.isValid() || signal == QMetaMethod::fromSignal(&SocketTask::messageReceived))
-        d->messageSlots = qMax(0, d->messageSlots - 1);
+        d->messageSlotsChanged.store(true, std::memory_order_relaxed);
 }
 
 /*!

@@ -160,7 +160,7 @@ Q_SIGNALS:
 
 protected:
     void timerEvent(QTimerEvent *event) override; // the connect + handshake deadline
-    // Count who listens to messageReceived, so that each message skips an unheard emission.
+    // Who listens to messageReceived may have changed: each message skips an unheard emission.
     void connectNotify(const QMetaMethod &signal) override;
     void disconnectNotify(const QMetaMethod &signal) override;
 

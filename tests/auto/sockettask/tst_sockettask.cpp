@@ -172,6 +172,7 @@ private Q_SLOTS:
     void events_notRetroactive();
     void events_neverInsideACall();
     void events_qtSignals();
+    void events_messageSignalSurvivesAnotherReceiversDisconnect();
     void events_deleteInsideListener_data();
     void events_deleteInsideListener();
     void events_listenerSendsAndCloses();
@@ -1272,6 +1273,34 @@ void tst_SocketTask::events_neverInsideACall()
     insideCall = false;
     QTRY_COMPARE(seen.size(), 2);
     QCOMPARE(seen, QStringList({ "open", "close" })); // the echo raced the close: not delivered
+}
+
+void tst_SocketTask::events_messageSignalSurvivesAnotherReceiversDisconnect()
+{
+    // A receiver that disconnects everything it had (only readyStateChanged) takes nothing from
+    // another receiver of messageReceived.
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QObject hearer, other;
+    QStringList heard;
+    QObject::connect(task.get(), &SocketTask::messageReceived, &hearer,
+        [&](const SocketTask::OnMessageCallbackResult &r) { heard << r.data.toString(); });
+    QObject::connect(task.get(), &SocketTask::readyStateChanged, &other, [] {});
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    QObject::disconnect(task.get(), nullptr, &other, nullptr);
+    task->send(QStringLiteral("still heard"));
+    QTRY_COMPARE(heard, QStringList({ "still heard" }));
+    {
+        QObject gone; // a receiver that is destroyed disconnects too
+        QObject::connect(task.get(), &SocketTask::errMsgChanged, &gone, [] {});
+    }
+    task->send(QStringLiteral("and again"));
+    QTRY_COMPARE(heard, QStringList({ "still heard", "and again" }));
+    QObject::disconnect(task.get(), &SocketTask::messageReceived, &hearer, nullptr);
+    QSignalSpy later(task.get(), &SocketTask::messageReceived); // connected again: heard
+    task->send(QStringLiteral("spied"));
+    QTRY_COMPARE(later.size(), 1);
+    QCOMPARE(heard.size(), 2);
 }
 
 void tst_SocketTask::events_qtSignals()
