@@ -71,6 +71,9 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
     m_settle = functions.property(2);
     m_read = functions.property(3);
     m_wrapDataListener = functions.property(4);
+    m_objectPrototype = engine->globalObject()
+                            .property(QStringLiteral("Object"))
+                            .property(QStringLiteral("prototype"));
     backends->insert(engine, this);
 }
 
@@ -98,6 +101,16 @@ SocketTaskBackend *SocketTaskBackend::of(QJSEngine *engine)
             return made;
     }
     return create(nullptr, engine);
+}
+
+bool SocketTaskBackend::isPlainObject(const QJSValue &value) const
+{
+    if (!value.isObject() || value.isArray() || value.isCallable())
+        return false;
+    // An object literal, the common case, without a call into JavaScript.
+    if (value.prototype().strictlyEquals(m_objectPrototype))
+        return true;
+    return typeTag(value) == QLatin1String("Object");
 }
 
 QString SocketTaskBackend::typeTag(const QJSValue &value) const
@@ -128,8 +141,7 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
             list.append(toVariant(value.property(quint32(i))));
         return list;
     }
-    const QString tag = typeTag(value);
-    if (tag == QLatin1String("Object")) {
+    if (isPlainObject(value)) {
         QVariantMap map;
         QJSValueIterator it(value);
         while (it.hasNext()) {
@@ -162,7 +174,7 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
             return map;
         }
     }
-    return QVariant::fromValue(SocketTask::ScriptType { tag, {} });
+    return QVariant::fromValue(SocketTask::ScriptType { typeTag(value), {} });
 }
 
 QVariant SocketTaskBackend::read(const QJSValue &object, const QString &key) const
@@ -325,8 +337,7 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
     CallRecord record;
     const SocketTask::Callbacks callbacks = this->callbacks(options, &record);
     QVariant option;
-    if (options.isObject() && !options.isArray() && !options.isCallable()
-        && typeTag(options) == QLatin1String("Object")) {
+    if (isPlainObject(options)) {
         // Only the options the contract knows: an unrelated getter is never run.
         QVariantMap map;
         for (const char *key : { "url", "header", "protocols", "tcpNoDelay", "perMessageDeflate",

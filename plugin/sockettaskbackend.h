@@ -40,6 +40,9 @@ public:
 
     // Conversions shared with QmlSocketTask.
     QJSEngine *engine() const { return m_engine; }
+    // An Object to the contract: what Object.prototype.toString calls "Object" (an object
+    // literal, an instance of a class), not an Array, a function, a Map, a Date...
+    bool isPlainObject(const QJSValue &value) const;
     QVariant toVariant(const QJSValue &value) const;
     // option.data, already read as `data`: converted, or read again, carefully, when it may be
     // what a throwing getter threw (undefined or an Error).
@@ -81,6 +84,7 @@ private:
     QString typeTag(const QJSValue &value) const;
     QJSEngine *m_engine;
     QJSValue m_typeTag; // Object.prototype.toString's tag: "Date", "Uint8Array", ...
+    QJSValue m_objectPrototype;
     QJSValue m_bytes; // an ArrayBuffer, or a copy of the bytes a view shows
     QJSValue m_settle; // Promise.resolve / Promise.reject
     QJSValue m_read; // object[key], catching what a getter throws

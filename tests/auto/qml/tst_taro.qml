@@ -574,12 +574,41 @@ TestCase {
         compare(opened.task.readyState, opened.task.OPEN);
     }
 
-    function test_send_optionNotObject() {
+    // A Map is not an Object to the contract, in all three calls (made here: a data row would
+    // turn it into a plain object).
+    function test_mapIsNotAnObject() {
+        const server = TestHelper.server("Echo");
+        const failed = settle(Taro.connectSocket(new Map([["url", server.urlString()]])));
+        verify(!failed.ok);
+        compare(failed.value.errMsg, "connectSocket:fail parameter error: parameter should be Object instead of Map");
+        const opened = openTask(server);
+        const sent = settle(opened.task.send(new Map([["data", "x"]])));
+        verify(!sent.ok);
+        compare(sent.value.errMsg, "sendSocketMessage:fail parameter error: parameter should be Object instead of Map");
+        const closed = settle(opened.task.close(new Map([["code", 4000]])));
+        verify(!closed.ok);
+        compare(closed.value.errMsg, "closeSocket:fail parameter error: parameter should be Object instead of Map");
+        compare(opened.task.readyState, opened.task.OPEN);
+    }
+
+    function test_send_optionNotObject_data() {
+        return [{
+                "tag": "string",
+                "option": "text",
+                "type": "String"
+            }, {
+                "tag": "Map",
+                "option": new Map([["data", "x"]]),
+                "type": "Map"
+            }];
+    }
+
+    function test_send_optionNotObject(data) {
         const server = TestHelper.server("Echo");
         const opened = openTask(server);
-        const box = settle(opened.task.send("text"));
+        const box = settle(opened.task.send(data.option));
         verify(!box.ok);
-        compare(box.value.errMsg, "sendSocketMessage:fail parameter error: parameter should be Object instead of String");
+        compare(box.value.errMsg, "sendSocketMessage:fail parameter error: parameter should be Object instead of " + data.type);
     }
 
     function test_send_notOpen() {
@@ -636,6 +665,10 @@ TestCase {
                 "tag": "option number",
                 "option": 1000,
                 "errMsg": "closeSocket:fail parameter error: parameter should be Object instead of Number"
+            }, {
+                "tag": "option Map",
+                "option": new Map([["code", 4000]]),
+                "errMsg": "closeSocket:fail parameter error: parameter should be Object instead of Map"
             }];
     }
 
