@@ -86,8 +86,16 @@ build() {
     # CI (CI=true) turns warnings into errors: a new Qt's deprecation must not go unseen.
     local werror=OFF
     [ -n "${CI:-}" ] && werror=ON
+    local log
+    log=$(mktemp)
     cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
-        -DSOCKETTASK_WERROR="$werror" "$@"
+        -DSOCKETTASK_WERROR="$werror" "$@" 2>&1 | tee "$log"
+    if [ "$werror" = ON ] && grep -q '^CMake \(Deprecation \)\?Warning' "$log"; then
+        rm -f "$log"
+        echo "build.sh: CMake warned while configuring (CI treats warnings as errors)" >&2
+        exit 1
+    fi
+    rm -f "$log"
     cmake --build "$BUILD_DIR" --parallel "$(nproc)"
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Every errMsg the library produces, in one place (the contract: spec/socket-task.md), and
+// Every errMsg the library produces, in one place (the contract: docs/contract.md), and
 // the checks that decide them. The QML layer converts JavaScript values to QVariant and calls
 // these through SocketTask's QVariant overloads; it never writes an errMsg of its own.
 

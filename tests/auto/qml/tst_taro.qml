@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The QML side of spec/socket-task.md through the Taro facade, against real WebSocket peers.
+// The QML side of docs/contract.md through the Taro facade, against real WebSocket peers.
 import QtQuick
 import QtTest
 import SocketTask

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The C++ side of spec/socket-task.md, and each trap of spec/qt-6.4-facts.md, against real
+// The C++ side of docs/contract.md, and each trap of docs/qt-versions.md, against real
 // WebSocket peers on loopback (tests/shared/testserver.h).
 
 #include <SocketTask>
