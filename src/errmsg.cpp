@@ -260,6 +260,16 @@ QString connectionFailed(const QString &why)
     return QStringLiteral("socketTask:fail ") + why;
 }
 
+QString messageTooBig(qint64 limit)
+{
+    return connectionFailed(QStringLiteral("incoming message larger than %1 bytes").arg(limit));
+}
+
+QString tlsFailed(const QStringList &certificateErrors)
+{
+    return QStringLiteral("TLS handshake failed: ") + certificateErrors.join(QStringLiteral("; "));
+}
+
 QString typeName(const QVariant &value)
 {
     if (!value.isValid())

@@ -41,6 +41,10 @@ QString exceedLimit(int limit);
 QString connectFailed(const QString &why);
 // An error reported by the connection after it opened (dropped, protocol error, too big).
 QString connectionFailed(const QString &why);
+// The error of a message over the incoming limit (Qt closed the connection with 1009).
+QString messageTooBig(qint64 limit);
+// The `why` of a refused certificate: Qt's certificate errors, joined.
+QString tlsFailed(const QStringList &certificateErrors);
 
 // What connectSocket's checks 1..6 produce when they pass.
 struct ConnectRequest

@@ -235,9 +235,7 @@ void SocketTaskPrivate::socketFailed(const QString &why)
 void SocketTaskPrivate::socketMessageTooBig(qint64 limit)
 {
     if (state != SocketTask::CLOSING) // else it is the code we closed with
-        recordError(ErrMsg::connectionFailed(
-                        QStringLiteral("incoming message larger than %1 bytes").arg(limit)),
-            QWebSocketProtocol::CloseCodeTooMuchData);
+        recordError(ErrMsg::messageTooBig(limit), QWebSocketProtocol::CloseCodeTooMuchData);
 }
 
 void SocketTaskPrivate::socketOver()
@@ -261,8 +259,7 @@ void SocketTaskPrivate::failConnection()
 {
     if (closeQueued)
         return;
-    socket.abort(/*quietly*/ true);
-    postClose();
+    socket.abort(); // reports socketOver: the Close event
 }
 
 // Called from Qt's signals, under their `guard`: delivered at once when no connectSocket/send/

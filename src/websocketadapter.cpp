@@ -15,8 +15,7 @@ void WebSocketAdapter::open(QObject *owner, Listener *listener,
 {
     m_owner = owner;
     m_listener = listener;
-    m_tcpNoDelaySet = request.tcpNoDelay.has_value();
-    m_tcpNoDelay = request.tcpNoDelay.value_or(true);
+    m_tcpNoDelay = request.tcpNoDelay;
 
     // One fresh QWebSocket per task: Qt (6.4 at least) keeps closeCode() and ignoreSslErrors()
     // across open() calls on one socket.
@@ -45,9 +44,9 @@ void WebSocketAdapter::connectSignals()
     Listener *listener = m_listener;
     QObject::connect(ws, &QWebSocket::connected, m_owner, [this] {
         // Qt turns TCP_NODELAY on when the TCP connection opens; ours comes after that.
-        if (m_tcpNoDelaySet) {
+        if (m_tcpNoDelay) {
             if (auto *socket = m_ws->findChild<QTcpSocket *>())
-                socket->setSocketOption(QAbstractSocket::LowDelayOption, m_tcpNoDelay ? 1 : 0);
+                socket->setSocketOption(QAbstractSocket::LowDelayOption, *m_tcpNoDelay ? 1 : 0);
         }
         m_listener->socketOpened();
     });
@@ -57,17 +56,16 @@ void WebSocketAdapter::connectSignals()
         [listener](const QByteArray &message) { listener->socketBinary(message); });
     // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
     QObject::connect(ws, &QWebSocket::sslErrors, m_owner, [this](const QList<QSslError> &errors) {
-        QStringList why;
+        m_tlsErrors.clear();
         for (const QSslError &e : errors)
-            why << e.errorString();
-        m_tlsErrors = why.join(QStringLiteral("; "));
+            m_tlsErrors << e.errorString();
     });
     auto onError = [this](QAbstractSocket::SocketError) {
         // Qt prefixes some messages with its own function name; drop it.
         QString why = m_ws->errorString();
         why.remove(QRegularExpression(QStringLiteral("^\\w+::\\w+: ")));
         if (!m_tlsErrors.isEmpty())
-            why = QStringLiteral("TLS handshake failed: ") + m_tlsErrors;
+            why = ErrMsg::tlsFailed(m_tlsErrors);
         // Some errors are never followed by disconnected: a refused handshake (HTTP 403/404)
         // leaves Qt 6.4.0-6.4.2 in ConnectingState, and an error inside open() (any version)
         // has nothing to disconnect. Give up on the socket once Qt is done with this signal;
@@ -118,12 +116,11 @@ void WebSocketAdapter::close(int code, const QString &reason)
     m_ws->close(QWebSocketProtocol::CloseCode(code), reason);
 }
 
-void WebSocketAdapter::abort(bool quietly)
+void WebSocketAdapter::abort()
 {
     stopListening();
     m_ws->abort();
-    if (!quietly)
-        m_listener->socketOver();
+    m_listener->socketOver();
 }
 
 void WebSocketAdapter::stopListening()

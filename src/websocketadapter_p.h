@@ -9,6 +9,9 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 class QObject;
 class QWebSocket;
@@ -46,8 +49,8 @@ public:
     void sendBinary(const QByteArray &bytes);
     // While connecting: abort, as a browser does; once open: the closing handshake.
     void close(int code, const QString &reason);
-    // Stops listening and drops the connection, then reports socketOver() (unless `quietly`).
-    void abort(bool quietly = false);
+    // Stops listening and drops the connection, then reports socketOver().
+    void abort();
     // Nothing more is heard from the socket.
     void stopListening();
     // For a task that is destroyed: close an open connection with 1001 (going away), and
@@ -64,7 +67,6 @@ private:
     QWebSocket *m_ws = nullptr;
     QObject *m_owner = nullptr;
     Listener *m_listener = nullptr;
-    bool m_tcpNoDelaySet = false;
-    bool m_tcpNoDelay = true;
-    QString m_tlsErrors; // why the certificate was refused, if it was
+    std::optional<bool> m_tcpNoDelay; // unset: Qt's own setting
+    QStringList m_tlsErrors; // why the certificate was refused, if it was
 };
