@@ -184,7 +184,7 @@ std::unique_ptr<Client> open(bool sockettask, const QUrl &url)
     if (sockettask) {
         auto client = std::make_unique<TaskClient>();
         SocketTask::ConnectOption option;
-        option.url = url;
+        option.setUrl(url);
         client->task.reset(SocketTask::connectSocket(option));
         client->attach();
         runUntil([&](auto done) { client->task->onOpen([done](const auto &) { done(); }); }, 10000);
@@ -285,7 +285,7 @@ double connectRate(bool st, const QUrl &url, int n)
     for (int i = 0; i < n; ++i) {
         if (st) {
             SocketTask::ConnectOption option;
-            option.url = url;
+            option.setUrl(url);
             std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
             runUntil(
                 [&](auto done) {

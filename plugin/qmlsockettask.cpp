@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "qmlsockettask.h"
 
+#include "sockettaskbinding_p.h"
+
 #include "sockettaskbackend.h"
 
 #include <QJSEngine>
@@ -272,24 +274,20 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
         // The hot path, { data } alone: no callbacks to wrap, no QVariantMap, and on success
         // the same settled Promise every time. No user code runs in here. The shape, one own
         // property `data`, stands for isPlainObject() here: asking that costs 2% of a send.
-        SocketTask::SendOption typed;
-        typed.data = b->toData(option, data);
-        const bool ok = m_task->send(typed);
+        const bool ok = SocketTaskBinding::sendData(m_task, b->toData(option, data));
         return ok ? b->resolved(m_task->errMsg())
-                  : b->settle(false, b->toJs(SocketTask::CallbackResult { m_task->errMsg(), 0 }));
+                  : b->settle(false, b->toJs(SocketTask::CallbackResult(m_task->errMsg())));
     }
     SocketTaskBackend::CallRecord record;
     const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
     if (!m_task) {
-        SocketTask::sendSocketMessage(nullptr, {}, callbacks); // an element never activated
+        SocketTaskBinding::sendSocketMessage(nullptr, {}, callbacks); // an element never activated
     } else if (b->isPlainObject(option)) {
         // No QVariantMap of the options, only the data.
-        SocketTask::SendOption typed;
-        static_cast<SocketTask::Callbacks &>(typed) = callbacks;
-        typed.data = b->toData(option, option.property(QStringLiteral("data")));
-        m_task->send(typed);
+        SocketTaskBinding::sendData(
+            m_task, b->toData(option, option.property(QStringLiteral("data"))), callbacks);
     } else {
-        m_task->send(b->toVariant(option), callbacks);
+        SocketTaskBinding::send(m_task, b->toVariant(option), callbacks);
     }
     return b->settle(record.ok, record.result);
 }
@@ -300,9 +298,9 @@ QJSValue QmlSocketTask::close(const QJSValue &option)
     SocketTaskBackend::CallRecord record;
     const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
     if (m_task)
-        m_task->close(b->toVariant(option), callbacks);
+        SocketTaskBinding::close(m_task, b->toVariant(option), callbacks);
     else
-        SocketTask::closeSocket(nullptr, {}, callbacks);
+        SocketTaskBinding::closeSocket(nullptr, {}, callbacks);
     return b->settle(record.ok, record.result);
 }
 
@@ -381,23 +379,17 @@ void QmlSocketTask::connectElement()
         previous->disconnect(this);
         previous->deleteLater();
     }
-    QVariantMap option { { QStringLiteral("url"), b->toVariant(m_url) } };
-    const std::pair<const char *, const QJSValue *> optional[] = {
-        { "header", &m_header },
-        { "protocols", &m_protocols },
-        { "timeout", &m_timeout },
-        { "tcpNoDelay", &m_tcpNoDelay },
-        { "perMessageDeflate", &m_perMessageDeflate },
-        { "caCertificates", &m_caCertificates },
-    };
-    for (const auto &[name, value] : optional) {
-        if (!value->isUndefined())
-            option.insert(QString::fromLatin1(name), b->toVariant(*value));
+    // The element's properties have the options' names.
+    QVariantMap option;
+    for (const QString &name : SocketTaskBinding::connectOptionNames()) {
+        const QJSValue value = property(name.toLatin1().constData()).value<QJSValue>();
+        if (!value.isUndefined() || name == QLatin1String("url"))
+            option.insert(name, b->toVariant(value));
     }
     QString failure;
     SocketTask::Callbacks callbacks;
-    callbacks.fail = [&failure](const SocketTask::CallbackResult &r) { failure = r.errMsg; };
-    SocketTask *task = SocketTask::connectSocket(option, callbacks, this);
+    callbacks.setFail([&failure](const SocketTask::CallbackResult &r) { failure = r.errMsg; });
+    SocketTask *task = SocketTaskBinding::connectSocket(option, callbacks, this);
     if (!task) {
         setErrMsg(failure);
         Q_EMIT socketTaskIdChanged();
@@ -406,8 +398,7 @@ void QmlSocketTask::connectElement()
         QMetaObject::invokeMethod(
             this,
             [this, failure] {
-                Q_EMIT errorOccurred(
-                    backend()->toJs(SocketTask::OnErrorCallbackResult { failure }));
+                Q_EMIT errorOccurred(backend()->toJs(SocketTask::OnErrorCallbackResult(failure)));
             },
             Qt::QueuedConnection);
         return;

@@ -2,6 +2,7 @@
 #include "sockettaskbackend.h"
 
 #include "qmlsockettask.h"
+#include "sockettaskbinding_p.h"
 
 #include <QHash>
 #include <QJSEngine>
@@ -132,7 +133,8 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
     if (value.isString() || value.isUrl())
         return value.toString();
     if (value.isCallable())
-        return QVariant::fromValue(SocketTask::ScriptType { QStringLiteral("Function"), {} });
+        return QVariant::fromValue(
+            SocketTaskBinding::ScriptType { QStringLiteral("Function"), {} });
     if (value.isArray()) {
         QVariantList list;
         const int length = value.property(QStringLiteral("length")).toInt();
@@ -174,7 +176,7 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
             return map;
         }
     }
-    return QVariant::fromValue(SocketTask::ScriptType { typeTag(value), {} });
+    return QVariant::fromValue(SocketTaskBinding::ScriptType { typeTag(value), {} });
 }
 
 QVariant SocketTaskBackend::read(const QJSValue &object, const QString &key) const
@@ -184,7 +186,7 @@ QVariant SocketTaskBackend::read(const QJSValue &object, const QString &key) con
     const QJSValue pair = m_read.call({ object, key });
     if (!pair.property(0).toBool())
         return QVariant::fromValue(
-            SocketTask::ScriptType { QString(), pair.property(1).toString() });
+            SocketTaskBinding::ScriptType { QString(), pair.property(1).toString() });
     return toVariant(pair.property(1));
 }
 
@@ -248,7 +250,7 @@ QJSValue SocketTaskBackend::resolved(const QString &errMsg)
         return m_lastResolved;
     auto it = m_resolved.find(errMsg);
     if (it == m_resolved.end()) {
-        QJSValue result = toJs(SocketTask::CallbackResult { errMsg, 0 });
+        QJSValue result = toJs(SocketTask::CallbackResult(errMsg));
         m_engine->globalObject()
             .property(QStringLiteral("Object"))
             .property(QStringLiteral("freeze"))
@@ -312,24 +314,19 @@ SocketTask::Callbacks SocketTaskBackend::callbacks(
             record->result = toJs(r);
         return record->result;
     };
-    SocketTask::Callbacks callbacks;
-    callbacks.success = [this, record, result, success](const SocketTask::CallbackResult &r) {
+    // Each runs the user's function, if it is one, with the one result object.
+    auto relay = [this, result](const QJSValue &fn) {
+        return [this, result, fn](const SocketTask::CallbackResult &r) {
+            const QJSValue js = result(r);
+            if (fn.isCallable())
+                call(fn, js);
+        };
+    };
+    auto succeeded = [record, relay = relay(success)](const SocketTask::CallbackResult &r) {
         record->ok = true;
-        const QJSValue js = result(r);
-        if (success.isCallable())
-            call(success, js);
+        relay(r);
     };
-    callbacks.fail = [this, result, fail](const SocketTask::CallbackResult &r) {
-        const QJSValue js = result(r);
-        if (fail.isCallable())
-            call(fail, js);
-    };
-    callbacks.complete = [this, result, complete](const SocketTask::CallbackResult &r) {
-        const QJSValue js = result(r);
-        if (complete.isCallable())
-            call(complete, js);
-    };
-    return callbacks;
+    return SocketTask::Callbacks(succeeded, relay(fail), relay(complete));
 }
 
 QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
@@ -340,9 +337,7 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
     if (isPlainObject(options)) {
         // Only the options the contract knows: an unrelated getter is never run.
         QVariantMap map;
-        for (const char *key : { "url", "header", "protocols", "tcpNoDelay", "perMessageDeflate",
-                 "timeout", "caCertificates" }) {
-            const QString name = QString::fromLatin1(key);
+        for (const QString &name : SocketTaskBinding::connectOptionNames()) {
             if (options.hasProperty(name))
                 map.insert(name, read(options, name));
         }
@@ -350,7 +345,7 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
     } else {
         option = toVariant(options);
     }
-    SocketTask *task = SocketTask::connectSocket(option, callbacks);
+    SocketTask *task = SocketTaskBinding::connectSocket(option, callbacks);
     QJSValue made = m_engine->newObject();
     made.setProperty(QStringLiteral("task"),
         task ? m_engine->newQObject(new QmlSocketTask(task, this)) : QJSValue(QJSValue::NullValue));
@@ -362,7 +357,7 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
 QJSValue SocketTaskBackend::sendSocketMessage(QmlSocketTask *task, const QJSValue &option)
 {
     CallRecord record;
-    SocketTask::sendSocketMessage(
+    SocketTaskBinding::sendSocketMessage(
         task ? task->task() : nullptr, toVariant(option), callbacks(option, &record));
     return settle(record.ok, record.result);
 }
@@ -370,7 +365,7 @@ QJSValue SocketTaskBackend::sendSocketMessage(QmlSocketTask *task, const QJSValu
 QJSValue SocketTaskBackend::closeSocket(QmlSocketTask *task, const QJSValue &option)
 {
     CallRecord record;
-    SocketTask::closeSocket(
+    SocketTaskBinding::closeSocket(
         task ? task->task() : nullptr, toVariant(option), callbacks(option, &record));
     return settle(record.ok, record.result);
 }
@@ -380,7 +375,7 @@ bool SocketTaskBackend::isListener(const QString &api, const QJSValue &fn) const
     if (fn.isCallable())
         return true;
     qCWarning(lcSocketTaskQml, "%s: the listener should be a Function, not %s", qPrintable(api),
-        qPrintable(SocketTask::typeName(toVariant(fn))));
+        qPrintable(SocketTaskBinding::typeName(toVariant(fn))));
     return false;
 }
 

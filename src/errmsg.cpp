@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "errmsg_p.h"
 
-#include "sockettask.h"
+#include "options_p.h"
+#include "sockettaskbinding_p.h"
 
 #include <QSet>
 
@@ -123,8 +124,8 @@ QString shouldBe(
     const QString &prefix, const QString &what, const QString &expected, const QVariant &actual)
 {
     // A value whose getter threw never has the expected type: say what it threw instead.
-    if (actual.metaType() == QMetaType::fromType<SocketTask::ScriptType>()) {
-        const auto script = actual.value<SocketTask::ScriptType>();
+    if (actual.metaType() == QMetaType::fromType<SocketTaskBinding::ScriptType>()) {
+        const auto script = actual.value<SocketTaskBinding::ScriptType>();
         if (!script.exception.isEmpty())
             return prefix + what + QStringLiteral(" threw ") + script.exception;
     }
@@ -294,8 +295,8 @@ QString typeName(const QVariant &value)
     default:
         break;
     }
-    if (value.metaType() == QMetaType::fromType<SocketTask::ScriptType>())
-        return value.value<SocketTask::ScriptType>().name;
+    if (value.metaType() == QMetaType::fromType<SocketTaskBinding::ScriptType>())
+        return value.value<SocketTaskBinding::ScriptType>().name;
     return QString::fromLatin1(value.metaType().name());
 }
 
@@ -308,7 +309,7 @@ QString checkConnectOption(const QVariant &option, ConnectRequest *request)
     const QVariantMap map = option.toMap();
 
     // 2. url's type; 3. url's value (Taro's own wording for 3)
-    const QVariant url = map.value(QStringLiteral("url"));
+    const QVariant url = map.value(Option::url);
     QString urlText;
     if (isString(url))
         urlText = url.toString();
@@ -326,19 +327,17 @@ QString checkConnectOption(const QVariant &option, ConnectRequest *request)
     request->url = parsed;
 
     // 4..6, then the flags that the contract lists without a number of their own
-    QString error = checkHeader(map.value(QStringLiteral("header")), request);
+    QString error = checkHeader(map.value(Option::header), request);
     if (error.isEmpty())
-        error = checkProtocols(map.value(QStringLiteral("protocols")), request);
+        error = checkProtocols(map.value(Option::protocols), request);
     if (error.isEmpty())
-        error = checkTimeout(map.value(QStringLiteral("timeout")), request);
+        error = checkTimeout(map.value(Option::timeout), request);
     if (error.isEmpty())
-        error = checkFlag(map.value(QStringLiteral("tcpNoDelay")), QStringLiteral("tcpNoDelay"),
-            &request->tcpNoDelay);
+        error = checkFlag(map.value(Option::tcpNoDelay), Option::tcpNoDelay, &request->tcpNoDelay);
     if (error.isEmpty())
-        error = checkFlag(map.value(QStringLiteral("perMessageDeflate")),
-            QStringLiteral("perMessageDeflate"), nullptr);
+        error = checkFlag(map.value(Option::perMessageDeflate), Option::perMessageDeflate, nullptr);
     if (error.isEmpty())
-        error = checkCaCertificates(map.value(QStringLiteral("caCertificates")), request);
+        error = checkCaCertificates(map.value(Option::caCertificates), request);
     return error;
 }
 
@@ -346,7 +345,7 @@ QString checkSendOption(const QVariant &option, QVariant *data)
 {
     if (!isObject(option))
         return shouldBe(sendParam, QStringLiteral("parameter"), QStringLiteral("Object"), option);
-    *data = option.toMap().value(QStringLiteral("data"));
+    *data = option.toMap().value(Option::data);
     return {};
 }
 
@@ -426,14 +425,14 @@ QString checkSendDataCarefully(const QVariant &data)
 
 QString checkCloseOption(const QVariant &option, int *code, QString *reason)
 {
-    *code = 1000;
+    *code = Default::closeCode;
     reason->clear();
     if (!option.isValid())
         return {};
     if (!isObject(option))
         return shouldBe(closeParam, QStringLiteral("parameter"), QStringLiteral("Object"), option);
     const QVariantMap map = option.toMap();
-    const QVariant codeValue = map.value(QStringLiteral("code"));
+    const QVariant codeValue = map.value(Option::code);
     if (codeValue.isValid()) {
         if (!isNumber(codeValue))
             return shouldBe(
@@ -443,7 +442,7 @@ QString checkCloseOption(const QVariant &option, int *code, QString *reason)
             return closeCode;
         *code = int(c);
     }
-    const QVariant reasonValue = map.value(QStringLiteral("reason"));
+    const QVariant reasonValue = map.value(Option::reason);
     if (reasonValue.isValid()) {
         if (!isString(reasonValue))
             return shouldBe(closeParam, QStringLiteral("parameter.reason"),
@@ -451,6 +450,15 @@ QString checkCloseOption(const QVariant &option, int *code, QString *reason)
         *reason = reasonValue.toString();
     }
     return checkClose(*code, *reason);
+}
+
+bool isOk(const QString &errMsg)
+{
+    // The ok results are the shared strings above: compare by identity first.
+    const QChar *p = errMsg.constData();
+    if (p == sendOk.constData() || p == closeOk.constData())
+        return true;
+    return errMsg.endsWith(QLatin1String(":ok"));
 }
 
 QString checkClose(int code, const QString &reason)

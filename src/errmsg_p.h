@@ -2,8 +2,10 @@
 #pragma once
 
 // Every errMsg the library produces, in one place (the contract: docs/contract.md), and
-// the checks that decide them. The QML layer converts JavaScript values to QVariant and calls
-// these through SocketTask's QVariant overloads; it never writes an errMsg of its own.
+// the checks that decide them. The typed API and the QML layer (through SocketTaskBinding, with
+// JavaScript values as QVariants) both reach these; neither writes an errMsg of its own.
+
+#include "options_p.h"
 
 #include <QByteArray>
 #include <QList>
@@ -36,6 +38,9 @@ inline const QString closeCode
 inline const QString closeReason
     = QStringLiteral("closeSocket:fail The reason must be no longer than 123 UTF-8 bytes");
 
+// Whether a call's errMsg says it succeeded ("...:ok").
+bool isOk(const QString &errMsg);
+
 QString exceedLimit(int limit);
 // An error reported by the connection while CONNECTING (refused, DNS, TLS, HTTP status).
 QString connectFailed(const QString &why);
@@ -53,7 +58,7 @@ struct ConnectRequest
     QList<std::pair<QByteArray, QByteArray>> header;
     QStringList protocols;
     std::optional<bool> tcpNoDelay;
-    int timeout = 60000;
+    int timeout = Default::timeout;
     QList<QSslCertificate> caCertificates; // trusted in addition to the system's
 };
 

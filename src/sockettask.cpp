@@ -1,19 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "sockettask.h"
+#include "sockettask_p.h"
 
-#include "errmsg_p.h"
-#include "sockettask_logging_p.h"
-#include "websocketadapter_p.h"
-
-#include <QBasicTimer>
-#include <QMetaMethod>
 #include <QTimerEvent>
 #include <QWebSocket>
-
-#include <atomic>
-#include <exception>
-#include <type_traits>
-#include <vector>
 
 Q_LOGGING_CATEGORY(lcSocketTask, "sockettask", QtInfoMsg)
 
@@ -21,8 +10,8 @@ namespace {
 
 std::atomic<int> s_nextId { 1 };
 std::atomic<int> s_liveTasks { 0 };
-std::atomic<int> s_maxConcurrentTasks { 5 };
-std::atomic<qint64> s_maxIncomingMessageSize { 64 * 1024 * 1024 };
+std::atomic<int> s_maxConcurrentTasks { Default::maxConcurrentTasks };
+std::atomic<qint64> s_maxIncomingMessageSize { Default::maxIncomingMessageSize };
 
 bool reserveLiveSlot()
 {
@@ -35,167 +24,51 @@ bool reserveLiveSlot()
     return true;
 }
 
-// User code (listeners, callbacks) may throw; that must not stop the others or the task.
-template<typename Fn, typename Arg>
-void invokeUserCode(const Fn &fn, const Arg &arg, const char *what, int taskId)
-{
-    if (!fn)
-        return;
-    try {
-        fn(arg);
-    } catch (const std::exception &e) {
-        qCWarning(lcSocketTask, "task %d: %s threw: %s", taskId, what, e.what());
-    } catch (...) {
-        qCWarning(lcSocketTask, "task %d: %s threw a non-standard exception", taskId, what);
-    }
-}
-
 } // namespace
 
-class SocketTaskPrivate : public WebSocketAdapter::Listener
+SocketTaskPrivate::SocketTaskPrivate(SocketTask *q)
+    : q(q), id(s_nextId.fetch_add(1)), events(q, this)
+{ }
+
+SocketTask *SocketTaskPrivate::connect(
+    const QVariant &option, const SocketTask::Callbacks &callbacks, QObject *parent)
 {
-public:
-    // Marks a stretch of code that calls out to user code; tells whether the task died meanwhile.
-    struct Guard
-    {
-        Guard(SocketTaskPrivate *d, bool insideWsSignal)
-            : d(d), outer(d->guards), insideWsSignal(insideWsSignal)
-        {
-            // The chain holds stack objects on purpose: each takes itself off as it goes.
-            QT_WARNING_PUSH
-            QT_WARNING_DISABLE_GCC("-Wdangling-pointer")
-            d->guards = this;
-            QT_WARNING_POP
-        }
-        ~Guard()
-        {
-            if (!dead)
-                d->guards = outer;
-        }
-        Q_DISABLE_COPY_MOVE(Guard)
-        SocketTaskPrivate *d;
-        Guard *outer;
-        bool insideWsSignal;
-        bool dead = false;
-    };
-
-    // connectSocket/send/close: events that happen meanwhile wait for the event loop.
-    struct CallScope
-    {
-        explicit CallScope(SocketTaskPrivate *d) : d(d) { ++d->callDepth; }
-        ~CallScope() { --d->callDepth; }
-        Q_DISABLE_COPY_MOVE(CallScope)
-        SocketTaskPrivate *d;
-    };
-
-    struct Event
-    {
-        enum Kind { Open, Message, Close } kind;
-        SocketTask::OnMessageCallbackResult message; // for Message
-    };
-
-    explicit SocketTaskPrivate(SocketTask *q) : q(q), id(s_nextId.fetch_add(1)) { }
-
-    void start(const ErrMsg::ConnectRequest &request);
-    // What the socket says (WebSocketAdapter::Listener).
-    void socketOpened() override;
-    void socketText(const QString &message) override;
-    void socketBinary(const QByteArray &message) override;
-    void socketFailed(const QString &why) override;
-    void socketMessageTooBig(qint64 limit) override;
-    void socketOver() override;
-    void post(Event &&event, Guard &guard); // Open, Message
-    void postClose();
-    void scheduleDrain();
-    void drain();
-    void deliver(Event &event, Guard &guard);
-    void finish(Guard &guard);
-    void recordError(const QString &errMsg, int closeCode = 1006);
-    void failConnection();
-    void setState(SocketTask::ReadyState state);
-    // Inline: every send sets it, almost always to the same shared string.
-    void setErrMsg(const QString &newErrMsg)
-    {
-        if (errMsg.constData() != newErrMsg.constData())
-            changeErrMsg(newErrMsg);
+    ErrMsg::ConnectRequest request;
+    QString error = ErrMsg::checkConnectOption(option, &request);
+    if (error.isEmpty() && !reserveLiveSlot())
+        error = ErrMsg::exceedLimit(s_maxConcurrentTasks.load());
+    if (!error.isEmpty()) {
+        qCDebug(lcSocketTask) << error;
+        report(callbacks, { error, 0 }, false, 0);
+        return nullptr;
     }
-    void changeErrMsg(const QString &newErrMsg);
-    // Qt's answer (isSignalConnected takes a lock: about 100 instructions), asked again only
-    // after a connection to the signal changed (connectNotify may not ask it itself).
-    bool messageReceivedIsConnected()
-    {
-        if (messageSlotsChanged.load(std::memory_order_relaxed)) {
-            messageSlotsChanged.store(false, std::memory_order_relaxed);
-            static const QMetaMethod signal = QMetaMethod::fromSignal(&SocketTask::messageReceived);
-            messageSlots = q->isSignalConnected(signal);
-        }
-        return messageSlots;
-    }
-    void releaseLiveSlot();
-    QString doSend(const QVariant &data); // the checks, in the contract's order, then write
-    template<typename Data> bool sendAtOnce(const Data &data);
-    // Data that passed the checks.
-    void write(const QString &text);
-    void write(const QByteArray &bytes);
-    void write(const QVariant &data);
-    QString doClose(int code, const QString &reason);
+    auto *task = new SocketTask(parent);
+    task->d->holdsLiveSlot = true;
+    task->d->start(request);
+    const int id = task->d->id;
+    report(callbacks, { ErrMsg::connectOk, id }, true, id); // may delete the task: touch nothing
+    return task;
+}
 
-    // Owned one by one: a listener may add a listener while it runs, and the vector may move,
-    // but the running std::function does not. (No allocation until a listener is added.)
-    template<typename Result>
-    using Listeners = std::vector<std::unique_ptr<std::function<void(const Result &)>>>;
+void SocketTaskPrivate::report(const SocketTask::Callbacks &callbacks,
+    const SocketTask::CallbackResult &result, bool ok, int taskId)
+{
+    invokeUserCode(
+        ok ? callbacks.success() : callbacks.fail(), result, ok ? "success" : "fail", taskId);
+    invokeUserCode(callbacks.complete(), result, "complete", taskId);
+}
 
-    template<typename Result>
-    void notify(const Listeners<Result> &listeners, const Result &result,
-        void (SocketTask::*signal)(const Result &), const char *what, Guard &guard)
-    {
-        // Listeners added while this runs hear the next event, not this one.
-        const size_t count = listeners.size();
-        for (size_t i = 0; i < count; ++i) {
-            invokeUserCode(*listeners[i], result, what, id);
-            if (guard.dead)
-                return;
-        }
-        // Messages are many: skip their emission when no slot listens.
-        if constexpr (std::is_same_v<Result, SocketTask::OnMessageCallbackResult>) {
-            if (!messageReceivedIsConnected())
-                return;
-        }
-        Q_EMIT(q->*signal)(result);
-    }
-
-    SocketTask *const q;
-    const int id;
-    QUrl url;
-    WebSocketAdapter socket;
-    QBasicTimer timeout; // the connect + handshake deadline; see SocketTask::timerEvent
-    SocketTask::ReadyState state = SocketTask::CONNECTING;
-    QString errMsg;
-    QString protocol;
-    bool holdsLiveSlot = false;
-
-    Listeners<SocketTask::OnOpenCallbackResult> openListeners;
-    Listeners<SocketTask::OnMessageCallbackResult> messageListeners;
-    Listeners<SocketTask::OnErrorCallbackResult> errorListeners;
-    Listeners<SocketTask::OnCloseCallbackResult> closeListeners;
-
-    QList<Event> queue; // events waiting for the event loop (see post)
-    Guard *guards = nullptr;
-    int callDepth = 0;
-    bool drainScheduled = false;
-    bool handshakeDone = false;
-    bool closeQueued = false; // the connection is over; its Close event is queued or delivered
-    bool abortedByUser = false;
-    bool listenersReleased = false; // after onClose: nothing more to hear
-    bool messageSlots = false; // see messageReceivedIsConnected
-    std::atomic<bool> messageSlotsChanged { false };
-    QString error; // the first error, reported just before onClose
-    int errorCloseCode = 1006;
-};
+bool SocketTaskPrivate::finishCall(const QString &result, const SocketTask::Callbacks &callbacks)
+{
+    const bool ok = ErrMsg::isOk(result);
+    setErrMsg(result);
+    report(callbacks, { result, 0 }, ok, id);
+    return ok;
+}
 
 void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
 {
-    CallScope scope(this);
+    Events::CallScope scope(&events);
     url = request.url;
     errMsg = ErrMsg::connectOk;
     if (request.timeout > 0)
@@ -204,32 +77,33 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
     socket.open(q, this, request, s_maxIncomingMessageSize.load());
 }
 
-// Each handler that may reach user code runs under a Guard marked "inside a ws signal", so that
-// a listener that destroys the task from here has the QWebSocket deleted later, not under its
-// own feet.
+// Each handler that may reach user code runs under a Guard marked "inside a socket signal", so
+// that a listener that destroys the task from here has the QWebSocket deleted later, not under
+// its own feet.
 void SocketTaskPrivate::socketOpened()
 {
-    Guard guard(this, true);
-    handshakeDone = true;
+    Guard guard(&events, true);
+    phase = Phase::Open;
     timeout.stop();
     post({ Event::Open, {} }, guard);
 }
 
 void SocketTaskPrivate::socketText(const QString &message)
 {
-    Guard guard(this, true);
+    Guard guard(&events, true);
     post({ Event::Message, { message } }, guard);
 }
 
 void SocketTaskPrivate::socketBinary(const QByteArray &message)
 {
-    Guard guard(this, true);
+    Guard guard(&events, true);
     post({ Event::Message, { message } }, guard);
 }
 
 void SocketTaskPrivate::socketFailed(const QString &why)
 {
-    recordError(handshakeDone ? ErrMsg::connectionFailed(why) : ErrMsg::connectFailed(why));
+    const bool opened = phase == Phase::Open || phase == Phase::OverAfterOpen;
+    recordError(opened ? ErrMsg::connectionFailed(why) : ErrMsg::connectFailed(why));
 }
 
 void SocketTaskPrivate::socketMessageTooBig(qint64 limit)
@@ -238,79 +112,52 @@ void SocketTaskPrivate::socketMessageTooBig(qint64 limit)
         recordError(ErrMsg::messageTooBig(limit), QWebSocketProtocol::CloseCodeTooMuchData);
 }
 
+// Always through the event loop: Qt 6.4 signals disconnected before the error that caused it
+// (refused, DNS), and onError must come first.
 void SocketTaskPrivate::socketOver()
 {
-    Guard guard(this, true);
-    postClose();
+    if (isOver())
+        return;
+    phase = phase == Phase::Open ? Phase::OverAfterOpen : Phase::OverBeforeOpen;
+    events.postLater({ Event::Close, {} });
 }
 
 void SocketTaskPrivate::recordError(const QString &errMsg, int closeCode)
 {
-    // The first error wins. It may come after disconnected (Qt 6.4: refused, DNS): the Close
-    // event is still queued then, and reports it.
-    if (!error.isEmpty())
+    // The first end decided wins. An error may come after disconnected (Qt 6.4: refused, DNS):
+    // the Close event is still queued then, and reports it.
+    if (ending)
         return;
     qCDebug(lcSocketTask, "task %d: %s", id, qPrintable(errMsg));
     error = errMsg;
-    errorCloseCode = closeCode;
+    ending = SocketTask::OnCloseCallbackResult(closeCode, QString());
 }
 
 void SocketTaskPrivate::failConnection()
 {
-    if (closeQueued)
-        return;
-    socket.abort(); // reports socketOver: the Close event
+    if (!isOver())
+        socket.abort(); // reports socketOver: the Close event
 }
 
-// Called from Qt's signals, under their `guard`: delivered at once when no connectSocket/send/
-// close is on the stack and nothing waits, else queued behind what waits.
+void SocketTaskPrivate::timedOut()
+{
+    timeout.stop();
+    if (phase != Phase::Handshake)
+        return;
+    recordError(ErrMsg::connectTimeout);
+    failConnection();
+}
+
 void SocketTaskPrivate::post(Event &&event, Guard &guard)
 {
-    if (closeQueued)
+    if (isOver())
         return; // nothing follows onClose
     // After close(), a message that still arrives is dropped, as a browser does (WHATWG: only an
     // OPEN WebSocket fires message). Qt 6.4 never has one: its close() drops the connection at
     // once; later versions wait for the peer's close frame, and data may come first.
     if (event.kind == Event::Message && state == SocketTask::CLOSING)
         return;
-    if (callDepth == 0 && queue.isEmpty()) {
-        deliver(event, guard);
-        return;
-    }
-    queue.push_back(std::move(event));
-    scheduleDrain();
-}
-
-// Always through the event loop: Qt 6.4 signals disconnected before the error that caused it
-// (refused, DNS), and onError must come first.
-void SocketTaskPrivate::postClose()
-{
-    if (closeQueued)
-        return;
-    closeQueued = true;
-    queue.push_back({ Event::Close, {} });
-    scheduleDrain();
-}
-
-void SocketTaskPrivate::scheduleDrain()
-{
-    if (drainScheduled)
-        return;
-    drainScheduled = true;
-    QMetaObject::invokeMethod(
-        q, [this] { drain(); }, Qt::QueuedConnection);
-}
-
-void SocketTaskPrivate::drain()
-{
-    drainScheduled = false;
-    Guard guard(this, false);
-    while (!queue.isEmpty()) {
-        Event event = queue.takeFirst();
-        deliver(event, guard);
-        if (guard.dead)
-            return;
-    }
+    events.post(std::move(event), guard);
 }
 
 void SocketTaskPrivate::deliver(Event &event, Guard &guard)
@@ -319,19 +166,18 @@ void SocketTaskPrivate::deliver(Event &event, Guard &guard)
     case Event::Open: {
         protocol = socket.subprotocol();
         setState(SocketTask::OPEN);
-        if (guard.dead)
+        if (guard.isDead())
             return;
         if (!protocol.isEmpty())
             Q_EMIT q->protocolChanged(protocol);
-        if (guard.dead)
+        if (guard.isDead())
             return;
-        notify(openListeners, SocketTask::OnOpenCallbackResult { {}, protocol },
-            &SocketTask::opened, "onOpen listener", guard);
+        notify(SocketTask::OnOpenCallbackResult(protocol), &SocketTask::opened, "onOpen listener",
+            guard);
         return;
     }
     case Event::Message:
-        notify(messageListeners, event.message, &SocketTask::messageReceived, "onMessage listener",
-            guard);
+        notify(event.message, &SocketTask::messageReceived, "onMessage listener", guard);
         return;
     case Event::Close:
         finish(guard);
@@ -341,40 +187,35 @@ void SocketTaskPrivate::deliver(Event &event, Guard &guard)
 
 void SocketTaskPrivate::finish(Guard &guard)
 {
-    SocketTask::OnCloseCallbackResult result;
-    if (error.isEmpty() && !abortedByUser) {
-        // A close frame came (or we sent one): the peer's code and reason.
-        result.code = socket.closeCode();
-        result.reason = socket.closeReason();
-    } else if (!error.isEmpty()) {
-        // Failed or dropped without a close frame; Qt 6.4 would say 1000 here.
-        result.code = errorCloseCode;
-    }
+    // A close frame came (or we sent one): the peer's code and reason. Otherwise the end we
+    // decided (Qt 6.4 would say 1000 for a failure).
+    const SocketTask::OnCloseCallbackResult result = ending.value_or(
+        SocketTask::OnCloseCallbackResult(socket.closeCode(), socket.closeReason()));
     socket.stopListening();
     timeout.stop();
     qCDebug(lcSocketTask, "task %d: closed %d %s", id, result.code, qPrintable(result.reason));
 
     setState(SocketTask::CLOSED);
-    if (guard.dead)
+    if (guard.isDead())
         return;
     if (!error.isEmpty()) {
         setErrMsg(error);
-        if (guard.dead)
+        if (guard.isDead())
             return;
-        notify(errorListeners, SocketTask::OnErrorCallbackResult { error },
-            &SocketTask::errorOccurred, "onError listener", guard);
-        if (guard.dead)
+        notify(SocketTask::OnErrorCallbackResult(error), &SocketTask::errorOccurred,
+            "onError listener", guard);
+        if (guard.isDead())
             return;
     }
-    notify(closeListeners, result, &SocketTask::closed, "onClose listener", guard);
-    if (guard.dead)
+    notify(result, &SocketTask::closed, "onClose listener", guard);
+    if (guard.isDead())
         return;
     // Nothing more will be heard: let go of what the listeners hold (JS closures among them).
     openListeners.clear();
     messageListeners.clear();
     errorListeners.clear();
     closeListeners.clear();
-    listenersReleased = true;
+    phase = Phase::Done;
 }
 
 void SocketTaskPrivate::setState(SocketTask::ReadyState newState)
@@ -403,6 +244,14 @@ void SocketTaskPrivate::releaseLiveSlot()
     }
 }
 
+void SocketTaskPrivate::destroy()
+{
+    // Listeners that are running learn that the task is gone; none runs after this.
+    const bool insideSocketSignal = events.kill();
+    releaseLiveSlot();
+    socket.destroy(insideSocketSignal);
+}
+
 QString SocketTaskPrivate::doSend(const QVariant &data)
 {
     QString result = ErrMsg::checkSendData(data);
@@ -410,17 +259,24 @@ QString SocketTaskPrivate::doSend(const QVariant &data)
         return result;
     if (state != SocketTask::OPEN)
         return ErrMsg::sendNotOpen;
-    if (closeQueued)
+    if (isOver())
         return ErrMsg::sendNotConnected; // dropped; onClose is on its way
     write(data);
     return ErrMsg::sendOk;
+}
+
+bool SocketTaskPrivate::send(const QVariant &data, const SocketTask::Callbacks &callbacks)
+{
+    if (callbacks.isEmpty() && sendAtOnce(data))
+        return true;
+    return finishCall(doSend(data), callbacks); // may delete the task: touch nothing after
 }
 
 // The hot path of a send without callbacks: data that passes the checks, on an OPEN task, is
 // written at once, without the result bookkeeping. False: doSend finds the errMsg.
 template<typename Data> bool SocketTaskPrivate::sendAtOnce(const Data &data)
 {
-    if (state != SocketTask::OPEN || closeQueued || !ErrMsg::sendDataPasses(data))
+    if (state != SocketTask::OPEN || isOver() || !ErrMsg::sendDataPasses(data))
         return false;
     write(data);
     setErrMsg(ErrMsg::sendOk);
@@ -429,13 +285,13 @@ template<typename Data> bool SocketTaskPrivate::sendAtOnce(const Data &data)
 
 void SocketTaskPrivate::write(const QString &text)
 {
-    CallScope scope(this);
+    Events::CallScope scope(&events);
     socket.sendText(text);
 }
 
 void SocketTaskPrivate::write(const QByteArray &bytes)
 {
-    CallScope scope(this);
+    Events::CallScope scope(&events);
     socket.sendBinary(bytes);
 }
 
@@ -454,14 +310,14 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
         return result;
     if (state == SocketTask::CLOSED)
         return ErrMsg::closeNotConnected;
-    if (state == SocketTask::CLOSING || closeQueued)
+    if (state == SocketTask::CLOSING || isOver())
         return ErrMsg::closeOk;
-    CallScope scope(this);
+    Events::CallScope scope(&events);
     if (state == SocketTask::CONNECTING) {
-        // The attempt is aborted; forget what the handshake may already have queued (the user
-        // never saw OPEN).
-        abortedByUser = true;
-        queue.clear();
+        // The attempt is aborted, with 1006 and no onError; forget what the handshake may
+        // already have queued (the user never saw OPEN).
+        ending = SocketTask::OnCloseCallbackResult();
+        events.clear();
         failConnection();
     } else {
         setState(SocketTask::CLOSING);
@@ -470,26 +326,37 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
     return ErrMsg::closeOk;
 }
 
-namespace {
-
-void report(const SocketTask::Callbacks &callbacks, const SocketTask::CallbackResult &result,
-    bool ok, int taskId)
+template<>
+auto SocketTaskPrivate::listeners<SocketTask::OnOpenCallbackResult>()
+    -> Listeners<SocketTask::OnOpenCallbackResult> &
 {
-    invokeUserCode(
-        ok ? callbacks.success : callbacks.fail, result, ok ? "success" : "fail", taskId);
-    invokeUserCode(callbacks.complete, result, "complete", taskId);
+    return openListeners;
+}
+template<>
+auto SocketTaskPrivate::listeners<SocketTask::OnMessageCallbackResult>()
+    -> Listeners<SocketTask::OnMessageCallbackResult> &
+{
+    return messageListeners;
+}
+template<>
+auto SocketTaskPrivate::listeners<SocketTask::OnErrorCallbackResult>()
+    -> Listeners<SocketTask::OnErrorCallbackResult> &
+{
+    return errorListeners;
+}
+template<>
+auto SocketTaskPrivate::listeners<SocketTask::OnCloseCallbackResult>()
+    -> Listeners<SocketTask::OnCloseCallbackResult> &
+{
+    return closeListeners;
 }
 
-bool isOk(const QString &errMsg)
+template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &&listener)
 {
-    // The ok results are the shared strings of errmsg_p.h: compare by identity first.
-    const QChar *p = errMsg.constData();
-    if (p == ErrMsg::sendOk.constData() || p == ErrMsg::closeOk.constData())
-        return true;
-    return errMsg.endsWith(QLatin1String(":ok"));
+    // After onClose nothing more is heard: a listener added then is dropped.
+    if (listener && phase != Phase::Done)
+        listeners<Result>().push_back(std::make_unique<Listener<Result>>(std::move(listener)));
 }
-
-} // namespace
 
 /*!
     \module SocketTask
@@ -574,193 +441,6 @@ bool isOk(const QString &errMsg)
 */
 
 /*!
-    \property SocketTask::CONNECTING
-    \brief the value of ReadyState::CONNECTING, 0, on every task, as Taro has it.
-*/
-
-/*!
-    \property SocketTask::OPEN
-    \brief the value of ReadyState::OPEN, 1, on every task.
-*/
-
-/*!
-    \property SocketTask::CLOSING
-    \brief the value of ReadyState::CLOSING, 2, on every task.
-*/
-
-/*!
-    \property SocketTask::CLOSED
-    \brief the value of ReadyState::CLOSED, 3, on every task.
-*/
-
-/*!
-    \class SocketTask::CallbackResult
-    \inmodule SocketTask
-    \brief What the success, fail and complete callbacks of a call receive.
-*/
-/*!
-    \variable SocketTask::CallbackResult::errMsg
-    \brief \c {"<call>:ok"} or \c {"<call>:fail <why>"}, for example
-    \c {"closeSocket:fail WebSocket is not connected"}.
-*/
-/*!
-    \variable SocketTask::CallbackResult::socketTaskId
-    \brief the new task's id, in the result of a successful connectSocket(); otherwise 0.
-*/
-
-/*!
-    \typedef SocketTask::Callback
-    A callback of a call: \c {std::function<void(const CallbackResult &)>}.
-*/
-
-/*!
-    \class SocketTask::Callbacks
-    \inmodule SocketTask
-    \brief The callbacks of a call, run synchronously inside it: success or fail, then complete.
-*/
-/*!
-    \variable SocketTask::Callbacks::success
-    \brief runs when the call succeeds.
-*/
-/*!
-    \variable SocketTask::Callbacks::fail
-    \brief runs when the call fails.
-*/
-/*!
-    \variable SocketTask::Callbacks::complete
-    \brief runs after success or fail, whichever ran.
-*/
-
-/*!
-    \class SocketTask::ConnectOption
-    \inmodule SocketTask
-    \brief The options of connectSocket(), with Taro's field names.
-*/
-/*!
-    \variable SocketTask::ConnectOption::url
-    \brief a \c ws:// or \c wss:// URL with a host.
-*/
-/*!
-    \variable SocketTask::ConnectOption::header
-    \brief extra HTTP headers sent with the handshake. Names must be HTTP tokens, values must
-    not hold CR, LF or NUL, and the headers the handshake writes itself (Host, Connection,
-    Upgrade, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions,
-    Content-Length) cannot be given.
-*/
-/*!
-    \variable SocketTask::ConnectOption::protocols
-    \brief the subprotocols offered in \c Sec-WebSocket-Protocol.
-*/
-/*!
-    \variable SocketTask::ConnectOption::tcpNoDelay
-    \brief sets or clears TCP_NODELAY on the socket; unset keeps Qt's default (set).
-*/
-/*!
-    \variable SocketTask::ConnectOption::caCertificates
-    \brief certificates trusted for \c wss:// in addition to the system's, such as a private
-    CA. The peer's certificate is always verified, its host name included. In the QVariant
-    overload: an array of PEM strings or DER QByteArrays.
-*/
-/*!
-    \variable SocketTask::ConnectOption::perMessageDeflate
-    \brief accepted for Taro's sake; it has no effect, as QtWebSockets has no compression.
-*/
-/*!
-    \variable SocketTask::ConnectOption::timeout
-    \brief milliseconds allowed for connecting and the handshake; 0 means no limit.
-*/
-
-/*!
-    \class SocketTask::SendOption
-    \inmodule SocketTask
-    \brief The option of send().
-*/
-/*!
-    \variable SocketTask::SendOption::data
-    \brief a QString sends a text message, a QByteArray a binary message.
-*/
-
-/*!
-    \class SocketTask::CloseOption
-    \inmodule SocketTask
-    \brief The option of close().
-*/
-/*!
-    \variable SocketTask::CloseOption::code
-    \brief the close code: 1000, or 3000 to 4999.
-*/
-/*!
-    \variable SocketTask::CloseOption::reason
-    \brief the close reason, at most 123 bytes of UTF-8.
-*/
-
-/*!
-    \class SocketTask::OnOpenCallbackResult
-    \inmodule SocketTask
-    \brief What onOpen listeners receive.
-*/
-/*!
-    \variable SocketTask::OnOpenCallbackResult::header
-    \brief always empty: Qt 6.4 does not expose the handshake's response headers.
-*/
-/*!
-    \variable SocketTask::OnOpenCallbackResult::protocol
-    \brief the subprotocol the server chose, or an empty string.
-*/
-
-/*!
-    \class SocketTask::OnMessageCallbackResult
-    \inmodule SocketTask
-    \brief What onMessage listeners receive.
-*/
-/*!
-    \variable SocketTask::OnMessageCallbackResult::data
-    \brief a QString for a text message, a QByteArray for a binary message.
-*/
-
-/*!
-    \class SocketTask::OnErrorCallbackResult
-    \inmodule SocketTask
-    \brief What onError listeners receive.
-*/
-/*!
-    \variable SocketTask::OnErrorCallbackResult::errMsg
-    \brief what went wrong, for example \c {"connectSocket:fail timeout"}.
-*/
-
-/*!
-    \class SocketTask::OnCloseCallbackResult
-    \inmodule SocketTask
-    \brief What onClose listeners receive.
-*/
-/*!
-    \variable SocketTask::OnCloseCallbackResult::code
-    \brief the close code the peer sent, or 1006 when the connection failed or dropped without
-    a close frame.
-*/
-/*!
-    \variable SocketTask::OnCloseCallbackResult::reason
-    \brief the close reason the peer sent, or an empty string.
-*/
-
-/*!
-    \class SocketTask::ScriptType
-    \inmodule SocketTask
-    \brief Stands for a script value that has no Qt counterpart in the QVariant overloads.
-
-    A binding of a dynamically typed language puts \c {QVariant::fromValue(ScriptType{"Function"})}
-    where a function (or a Date, a Symbol...) was given, so that errMsg can name its type.
-*/
-/*!
-    \variable SocketTask::ScriptType::exception
-    \brief when reading the value threw, what it threw; errMsg then says so.
-*/
-/*!
-    \variable SocketTask::ScriptType::name
-    \brief the type's name as errMsg shows it, such as \c Function.
-*/
-
-/*!
     \fn void SocketTask::opened(const SocketTask::OnOpenCallbackResult &result)
     Emitted after the onOpen listeners ran, with the same \a result.
 */
@@ -788,23 +468,6 @@ bool isOk(const QString &errMsg)
     \fn void SocketTask::protocolChanged(const QString &protocol)
     Emitted when the server chose the subprotocol \a protocol.
 */
-/*!
-    \fn int SocketTask::connectingValue() const
-    \internal
-*/
-/*!
-    \fn int SocketTask::openValue() const
-    \internal
-*/
-/*!
-    \fn int SocketTask::closingValue() const
-    \internal
-*/
-/*!
-    \fn int SocketTask::closedValue() const
-    \internal
-*/
-
 SocketTask::SocketTask(QObject *parent) : QObject(parent), d(new SocketTaskPrivate(this)) { }
 
 /*!
@@ -813,7 +476,7 @@ SocketTask::SocketTask(QObject *parent) : QObject(parent), d(new SocketTaskPriva
 void SocketTask::connectNotify(const QMetaMethod &signal)
 {
     if (signal == QMetaMethod::fromSignal(&SocketTask::messageReceived))
-        d->messageSlotsChanged.store(true, std::memory_order_relaxed);
+        d->messageSlotsMayHaveChanged();
 }
 
 /*!
@@ -823,7 +486,7 @@ void SocketTask::disconnectNotify(const QMetaMethod &signal)
 {
     // Qt passes an invalid method when it does not say which signal lost a slot.
     if (!signal.isValid() || signal == QMetaMethod::fromSignal(&SocketTask::messageReceived))
-        d->messageSlotsChanged.store(true, std::memory_order_relaxed);
+        d->messageSlotsMayHaveChanged();
 }
 
 /*!
@@ -833,11 +496,7 @@ void SocketTask::timerEvent(QTimerEvent *event)
 {
     if (event->timerId() != d->timeout.timerId())
         return QObject::timerEvent(event);
-    d->timeout.stop();
-    if (d->closeQueued || d->handshakeDone)
-        return;
-    d->recordError(ErrMsg::connectTimeout);
-    d->failConnection();
+    d->timedOut();
 }
 
 /*!
@@ -846,14 +505,7 @@ void SocketTask::timerEvent(QTimerEvent *event)
 */
 SocketTask::~SocketTask()
 {
-    // Listeners that are running learn that the task is gone; none runs after this.
-    bool insideWsSignal = false;
-    for (auto *guard = d->guards; guard; guard = guard->outer) {
-        guard->dead = true;
-        insideWsSignal = insideWsSignal || guard->insideWsSignal;
-    }
-    d->releaseLiveSlot();
-    d->socket.destroy(insideWsSignal);
+    d->destroy();
 }
 
 /*!
@@ -866,49 +518,22 @@ SocketTask::~SocketTask()
 */
 SocketTask *SocketTask::connectSocket(const ConnectOption &option, QObject *parent)
 {
+    // One set of checks for both APIs: the binding's (errmsg.cpp), on the same names.
     QVariantMap header;
-    for (auto it = option.header.cbegin(); it != option.header.cend(); ++it)
+    const QMap<QString, QString> headerFields = option.header();
+    for (auto it = headerFields.cbegin(); it != headerFields.cend(); ++it)
         header.insert(it.key(), it.value());
-    QVariantMap map { { QStringLiteral("url"), option.url }, { QStringLiteral("header"), header },
-        { QStringLiteral("protocols"), option.protocols },
-        { QStringLiteral("perMessageDeflate"), option.perMessageDeflate },
-        { QStringLiteral("timeout"), option.timeout } };
-    if (option.tcpNoDelay)
-        map.insert(QStringLiteral("tcpNoDelay"), *option.tcpNoDelay);
-    if (!option.caCertificates.isEmpty()) {
-        QVariantList certificates;
-        for (const QSslCertificate &certificate : option.caCertificates)
-            certificates << certificate.toDer();
-        map.insert(QStringLiteral("caCertificates"), certificates);
-    }
-    return connectSocket(map, option, parent);
-}
-
-/*!
-    \overload
-    The same as connectSocket() with a ConnectOption, for bindings of dynamically typed
-    languages: \a option is a QVariantMap with the fields of ConnectOption, \a callbacks are
-    the call's callbacks, and \a parent becomes the task's parent. A field of the wrong type is
-    reported with its JavaScript type name (see typeName()).
-*/
-SocketTask *SocketTask::connectSocket(
-    const QVariant &option, const Callbacks &callbacks, QObject *parent)
-{
-    ErrMsg::ConnectRequest request;
-    QString error = ErrMsg::checkConnectOption(option, &request);
-    if (error.isEmpty() && !reserveLiveSlot())
-        error = ErrMsg::exceedLimit(s_maxConcurrentTasks.load());
-    if (!error.isEmpty()) {
-        qCDebug(lcSocketTask) << error;
-        report(callbacks, { error, 0 }, false, 0);
-        return nullptr;
-    }
-    auto *task = new SocketTask(parent);
-    task->d->holdsLiveSlot = true;
-    task->d->start(request);
-    const int id = task->d->id;
-    report(callbacks, { ErrMsg::connectOk, id }, true, id); // may delete the task: touch nothing
-    return task;
+    QVariantMap map { { Option::url, option.url() }, { Option::header, header },
+        { Option::protocols, option.protocols() },
+        { Option::perMessageDeflate, option.perMessageDeflate() },
+        { Option::timeout, option.timeout() } };
+    if (const std::optional<bool> tcpNoDelay = option.tcpNoDelay())
+        map.insert(Option::tcpNoDelay, *tcpNoDelay);
+    QVariantList certificates;
+    for (const QSslCertificate &certificate : option.caCertificates())
+        certificates << certificate.toDer();
+    map.insert(Option::caCertificates, certificates);
+    return SocketTaskPrivate::connect(map, option, parent);
 }
 
 /*!
@@ -918,23 +543,17 @@ SocketTask *SocketTask::connectSocket(
 */
 bool SocketTask::send(const SendOption &option)
 {
-    if (!option.success && !option.fail && !option.complete && d->sendAtOnce(option.data))
-        return true;
-    const QString result = d->doSend(option.data);
-    const bool ok = isOk(result);
-    d->setErrMsg(result);
-    report(option, { result, 0 }, ok, d->id); // may delete the task: touch nothing after
-    return ok;
+    return d->send(option.data(), option);
 }
 
 /*!
     \overload
-    Sends \a text as a text message: the same as \c{send({ {}, text })}, without building a
-    SendOption (the cheapest way to send from C++).
+    Sends \a text as a text message: the same as \c{send(SendOption(text))}, without building
+    a SendOption (the cheapest way to send from C++).
 */
 bool SocketTask::send(const QString &text)
 {
-    return d->sendAtOnce(text) || send(SendOption { {}, text });
+    return d->sendAtOnce(text) || d->finishCall(d->doSend(text), {});
 }
 
 /*!
@@ -943,7 +562,7 @@ bool SocketTask::send(const QString &text)
 */
 bool SocketTask::send(const QByteArray &data)
 {
-    return d->sendAtOnce(data) || send(SendOption { {}, data });
+    return d->sendAtOnce(data) || d->finishCall(d->doSend(data), {});
 }
 
 /*!
@@ -953,23 +572,7 @@ bool SocketTask::send(const QByteArray &data)
 */
 bool SocketTask::send(const char *text)
 {
-    return text ? send(QString::fromUtf8(text))
-                : send(SendOption { {}, QVariant::fromValue(nullptr) });
-}
-
-/*!
-    \overload
-    The same, for bindings: \a option is a QVariantMap with \c data; \a callbacks are the
-    call's callbacks.
-*/
-void SocketTask::send(const QVariant &option, const Callbacks &callbacks)
-{
-    QVariant data;
-    QString result = ErrMsg::checkSendOption(option, &data);
-    if (result.isEmpty())
-        result = d->doSend(data);
-    d->setErrMsg(result);
-    report(callbacks, { result, 0 }, isOk(result), d->id);
+    return send(SendOption(text));
 }
 
 /*!
@@ -989,54 +592,7 @@ void SocketTask::close()
 */
 void SocketTask::close(const CloseOption &option)
 {
-    const QString result = d->doClose(option.code, option.reason);
-    d->setErrMsg(result);
-    report(option, { result, 0 }, isOk(result), d->id);
-}
-
-/*!
-    \overload
-    The same, for bindings: \a option is a QVariantMap with \c code and \c reason, or
-    invalid for the defaults; \a callbacks are the call's callbacks.
-*/
-void SocketTask::close(const QVariant &option, const Callbacks &callbacks)
-{
-    int code = 1000;
-    QString reason;
-    QString result = ErrMsg::checkCloseOption(option, &code, &reason);
-    if (result.isEmpty())
-        result = d->doClose(code, reason);
-    d->setErrMsg(result);
-    report(callbacks, { result, 0 }, isOk(result), d->id);
-}
-
-/*!
-    WeChat's one-socket \c sendSocketMessage: sends \a option through \a task as send() does,
-    with \a callbacks. With no task, or a CLOSED one, it fails with
-    \c {"sendSocketMessage:fail WebSocket is not connected"}.
-*/
-void SocketTask::sendSocketMessage(
-    SocketTask *task, const QVariant &option, const Callbacks &callbacks)
-{
-    if (task && task->readyState() != CLOSED) {
-        task->send(option, callbacks);
-        return;
-    }
-    report(callbacks, { ErrMsg::sendNotConnected, 0 }, false, 0);
-}
-
-/*!
-    WeChat's one-socket \c closeSocket: closes \a task with \a option as close() does, with
-    \a callbacks. With no task, or a CLOSED one, it fails with
-    \c {"closeSocket:fail WebSocket is not connected"}.
-*/
-void SocketTask::closeSocket(SocketTask *task, const QVariant &option, const Callbacks &callbacks)
-{
-    if (task && task->readyState() != CLOSED) {
-        task->close(option, callbacks);
-        return;
-    }
-    report(callbacks, { ErrMsg::closeNotConnected, 0 }, false, 0);
+    d->finishCall(d->doClose(option.code(), option.reason()), option);
 }
 
 /*!
@@ -1046,9 +602,7 @@ void SocketTask::closeSocket(SocketTask *task, const QVariant &option, const Cal
 */
 void SocketTask::onOpen(std::function<void(const OnOpenCallbackResult &)> listener)
 {
-    if (listener && !d->listenersReleased)
-        d->openListeners.push_back(
-            std::make_unique<std::decay_t<decltype(listener)>>(std::move(listener)));
+    d->addListener<OnOpenCallbackResult>(std::move(listener));
 }
 
 /*!
@@ -1056,9 +610,7 @@ void SocketTask::onOpen(std::function<void(const OnOpenCallbackResult &)> listen
 */
 void SocketTask::onMessage(std::function<void(const OnMessageCallbackResult &)> listener)
 {
-    if (listener && !d->listenersReleased)
-        d->messageListeners.push_back(
-            std::make_unique<std::decay_t<decltype(listener)>>(std::move(listener)));
+    d->addListener<OnMessageCallbackResult>(std::move(listener));
 }
 
 /*!
@@ -1068,9 +620,7 @@ void SocketTask::onMessage(std::function<void(const OnMessageCallbackResult &)> 
 */
 void SocketTask::onError(std::function<void(const OnErrorCallbackResult &)> listener)
 {
-    if (listener && !d->listenersReleased)
-        d->errorListeners.push_back(
-            std::make_unique<std::decay_t<decltype(listener)>>(std::move(listener)));
+    d->addListener<OnErrorCallbackResult>(std::move(listener));
 }
 
 /*!
@@ -1079,9 +629,7 @@ void SocketTask::onError(std::function<void(const OnErrorCallbackResult &)> list
 */
 void SocketTask::onClose(std::function<void(const OnCloseCallbackResult &)> listener)
 {
-    if (listener && !d->listenersReleased)
-        d->closeListeners.push_back(
-            std::make_unique<std::decay_t<decltype(listener)>>(std::move(listener)));
+    d->addListener<OnCloseCallbackResult>(std::move(listener));
 }
 
 /*!
@@ -1177,14 +725,4 @@ void SocketTask::setMaxIncomingMessageSize(qint64 bytes)
         return;
     }
     s_maxIncomingMessageSize.store(bytes);
-}
-
-/*!
-    Returns the JavaScript name of \a value's type as errMsg uses it: \c Undefined for an
-    invalid QVariant, \c Null for \nullptr, \c Number, \c String, \c Boolean, \c Array,
-    \c Object, \c ArrayBuffer for a QByteArray, or a ScriptType's name.
-*/
-QString SocketTask::typeName(const QVariant &value)
-{
-    return ErrMsg::typeName(value);
 }

@@ -5,6 +5,7 @@
 
 #include <QMap>
 #include <QObject>
+#include <QSharedDataPointer>
 #include <QSslCertificate>
 #include <QStringList>
 #include <QUrl>
@@ -25,99 +26,190 @@ class SOCKETTASK_EXPORT SocketTask : public QObject
     Q_PROPERTY(QString errMsg READ errMsg NOTIFY errMsgChanged)
     Q_PROPERTY(QString protocol READ protocol NOTIFY protocolChanged)
     Q_PROPERTY(QUrl url READ url CONSTANT)
-    // Taro puts the state values on every task (task.OPEN), not only on the type.
-    Q_PROPERTY(int CONNECTING READ connectingValue CONSTANT)
-    Q_PROPERTY(int OPEN READ openValue CONSTANT)
-    Q_PROPERTY(int CLOSING READ closingValue CONSTANT)
-    Q_PROPERTY(int CLOSED READ closedValue CONSTANT)
 
 public:
     enum ReadyState { CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3 };
     Q_ENUM(ReadyState)
 
-    struct CallbackResult
+    // The results keep their fields inline, to be read cheaply on every message; fields that a
+    // later version adds go behind accessors in the reserved extension, which is null today. So
+    // their size never changes (the ABI of libSocketTask.so.1).
+    class SOCKETTASK_EXPORT Result
     {
+    public:
+        Result() noexcept;
+        Result(const Result &other);
+        Result(Result &&other) noexcept;
+        Result &operator=(const Result &other);
+        Result &operator=(Result &&other) noexcept;
+        ~Result();
+
+    private:
+        class Extension;
+        QSharedDataPointer<Extension> reserved;
+    };
+
+    class SOCKETTASK_EXPORT CallbackResult : public Result
+    {
+    public:
+        CallbackResult() = default;
+        CallbackResult(const QString &errMsg, int socketTaskId = 0)
+            : errMsg(errMsg), socketTaskId(socketTaskId)
+        { }
         QString errMsg;
         int socketTaskId = 0; // set in connectSocket's result only
     };
     using Callback = std::function<void(const CallbackResult &)>;
-    struct Callbacks
+
+    // The callbacks of a call; the options below are Callbacks too. Implicitly shared.
+    class SOCKETTASK_EXPORT Callbacks
     {
-        Callback success;
-        Callback fail;
-        Callback complete;
+    public:
+        Callbacks();
+        Callbacks(Callback success, Callback fail = {}, Callback complete = {});
+        Callbacks(const Callbacks &other);
+        Callbacks(Callbacks &&other) noexcept;
+        Callbacks &operator=(const Callbacks &other);
+        Callbacks &operator=(Callbacks &&other) noexcept;
+        ~Callbacks();
+
+        // Runs when the call succeeds.
+        const Callback &success() const;
+        void setSuccess(Callback success);
+        // Runs when the call fails.
+        const Callback &fail() const;
+        void setFail(Callback fail);
+        // Runs after success or fail.
+        const Callback &complete() const;
+        void setComplete(Callback complete);
+        bool isEmpty() const; // no callback set
+
+    private:
+        class Data;
+        QSharedDataPointer<Data> d; // null until a callback is set
     };
 
-    struct ConnectOption : Callbacks
+    // Value types with setters (implicitly shared): an option added later changes no size.
+    class SOCKETTASK_EXPORT ConnectOption : public Callbacks
     {
-        QUrl url;
-        QMap<QString, QString> header;
-        QStringList protocols;
-        std::optional<bool> tcpNoDelay; // unset: Qt's default (on)
-        bool perMessageDeflate = false; // accepted, no effect: QtWebSockets has no compression
-        int timeout = 60000; // ms, connect + handshake; 0 = none
+    public:
+        ConnectOption();
+        explicit ConnectOption(const QUrl &url);
+        ConnectOption(const ConnectOption &other);
+        ConnectOption(ConnectOption &&other) noexcept;
+        ConnectOption &operator=(const ConnectOption &other);
+        ConnectOption &operator=(ConnectOption &&other) noexcept;
+        ~ConnectOption();
+
+        QUrl url() const;
+        void setUrl(const QUrl &url);
+        QMap<QString, QString> header() const;
+        void setHeader(const QMap<QString, QString> &header);
+        void setHeader(const QString &name, const QString &value); // adds or replaces one
+        QStringList protocols() const;
+        void setProtocols(const QStringList &protocols);
+        std::optional<bool> tcpNoDelay() const; // unset: Qt's default (on)
+        void setTcpNoDelay(bool tcpNoDelay);
+        bool perMessageDeflate() const; // accepted, no effect: QtWebSockets has no compression
+        void setPerMessageDeflate(bool perMessageDeflate);
+        int timeout() const; // ms, connect + handshake; 0 = none. Default 60000.
+        void setTimeout(int milliseconds);
         // Trusted for wss:// in addition to the system's CAs (a private CA, say). The peer's
         // certificate is always verified, its host name included.
-        QList<QSslCertificate> caCertificates;
-    };
-    struct SendOption : Callbacks
-    {
-        QVariant data; // QString: a text message; QByteArray: a binary message
-    };
-    struct CloseOption : Callbacks
-    {
-        int code = 1000;
-        QString reason;
+        QList<QSslCertificate> caCertificates() const;
+        void setCaCertificates(const QList<QSslCertificate> &certificates);
+
+    private:
+        class Data;
+        QSharedDataPointer<Data> d;
     };
 
-    struct OnOpenCallbackResult
+    class SOCKETTASK_EXPORT SendOption : public Callbacks
     {
+    public:
+        SendOption(); // no data: send() fails, as with undefined data
+        SendOption(const QString &text);
+        SendOption(const QByteArray &binary);
+        SendOption(const char *utf8Text); // a string literal is text, as in JavaScript
+        SendOption(const SendOption &other);
+        SendOption(SendOption &&other) noexcept;
+        SendOption &operator=(const SendOption &other);
+        SendOption &operator=(SendOption &&other) noexcept;
+        ~SendOption();
+
+        // A QString (text) or QByteArray (binary); invalid when none was set.
+        QVariant data() const;
+        void setData(const QString &text);
+        void setData(const QByteArray &binary);
+
+    private:
+        class Data;
+        QSharedDataPointer<Data> d;
+    };
+
+    class SOCKETTASK_EXPORT CloseOption : public Callbacks
+    {
+    public:
+        CloseOption();
+        explicit CloseOption(int code, const QString &reason = QString());
+        CloseOption(const CloseOption &other);
+        CloseOption(CloseOption &&other) noexcept;
+        CloseOption &operator=(const CloseOption &other);
+        CloseOption &operator=(CloseOption &&other) noexcept;
+        ~CloseOption();
+
+        int code() const; // default 1000
+        void setCode(int code);
+        QString reason() const;
+        void setReason(const QString &reason);
+
+    private:
+        class Data;
+        QSharedDataPointer<Data> d;
+    };
+
+    class SOCKETTASK_EXPORT OnOpenCallbackResult : public Result
+    {
+    public:
+        OnOpenCallbackResult() = default;
+        explicit OnOpenCallbackResult(const QString &protocol) : protocol(protocol) { }
         QVariantMap header; // always empty: Qt 6.4 does not expose the response headers
         QString protocol;
     };
-    struct OnMessageCallbackResult
+    class SOCKETTASK_EXPORT OnMessageCallbackResult : public Result
     {
+    public:
+        OnMessageCallbackResult() = default;
+        OnMessageCallbackResult(const QString &text) : data(text) { }
+        OnMessageCallbackResult(const QByteArray &binary) : data(binary) { }
         QVariant data; // QString for text, QByteArray for binary
     };
-    struct OnErrorCallbackResult
+    class SOCKETTASK_EXPORT OnErrorCallbackResult : public Result
     {
+    public:
+        OnErrorCallbackResult() = default;
+        explicit OnErrorCallbackResult(const QString &errMsg) : errMsg(errMsg) { }
         QString errMsg;
     };
-    struct OnCloseCallbackResult
+    class SOCKETTASK_EXPORT OnCloseCallbackResult : public Result
     {
-        int code = 1006;
+    public:
+        OnCloseCallbackResult(); // 1006, no reason
+        OnCloseCallbackResult(int code, const QString &reason) : code(code), reason(reason) { }
+        int code;
         QString reason;
     };
 
-    // Stands in for a script value that has no Qt counterpart (a function, a Date, a Symbol)
-    // when options come through the QVariant overloads, so that errMsg can name its type.
-    struct ScriptType
-    {
-        QString name;
-        QString exception; // set when reading the value threw: what it threw
-    };
-
+    // Checks option, then makes a CONNECTING task (or returns nullptr; fail says why).
     static SocketTask *connectSocket(const ConnectOption &option, QObject *parent = nullptr);
-    // For bindings of dynamically typed languages (the QML module uses these): the same checks,
-    // with the wrong types named as JavaScript names them (see typeName()).
-    static SocketTask *connectSocket(
-        const QVariant &option, const Callbacks &callbacks, QObject *parent = nullptr);
     ~SocketTask() override;
 
     bool send(const SendOption &option); // true: queued to the socket (errMsg is the why)
     bool send(const QString &text); // the same, with no callbacks: the cheapest way
     bool send(const QByteArray &data);
     bool send(const char *text); // UTF-8 text: a string literal is text, as in JavaScript
-    void send(const QVariant &option, const Callbacks &callbacks);
     void close(); // code 1000
     void close(const CloseOption &option);
-    void close(const QVariant &option, const Callbacks &callbacks);
-
-    // WeChat's one-socket functions (Taro.sendSocketMessage, Taro.closeSocket) on the task they
-    // act on; with no task, or a CLOSED one, they fail with "WebSocket is not connected".
-    static void sendSocketMessage(
-        SocketTask *task, const QVariant &option, const Callbacks &callbacks);
-    static void closeSocket(SocketTask *task, const QVariant &option, const Callbacks &callbacks);
 
     // Each call adds a listener; listeners run in the order they were added, from the event
     // loop, never inside connectSocket/send/close. After onClose they are released.
@@ -133,11 +225,6 @@ public:
     QUrl url() const;
     QWebSocket *ws() const;
 
-    int connectingValue() const { return CONNECTING; }
-    int openValue() const { return OPEN; }
-    int closingValue() const { return CLOSING; }
-    int closedValue() const { return CLOSED; }
-
     // Tasks not yet CLOSED count against this limit; 0 means no limit. Default 5.
     static int maxConcurrentTasks();
     static void setMaxConcurrentTasks(int limit);
@@ -145,9 +232,6 @@ public:
     // Bigger incoming messages close the task with 1009. Default 64 MiB.
     static qint64 maxIncomingMessageSize();
     static void setMaxIncomingMessageSize(qint64 bytes);
-
-    // The JavaScript type name used in errMsg for a value ("Undefined", "Null", "Number", ...).
-    static QString typeName(const QVariant &value);
 
 Q_SIGNALS:
     void opened(const SocketTask::OnOpenCallbackResult &result);
@@ -174,4 +258,3 @@ Q_DECLARE_METATYPE(SocketTask::OnOpenCallbackResult)
 Q_DECLARE_METATYPE(SocketTask::OnMessageCallbackResult)
 Q_DECLARE_METATYPE(SocketTask::OnErrorCallbackResult)
 Q_DECLARE_METATYPE(SocketTask::OnCloseCallbackResult)
-Q_DECLARE_METATYPE(SocketTask::ScriptType)

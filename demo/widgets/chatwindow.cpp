@@ -102,8 +102,8 @@ void ChatWindow::connectToServer()
     m_reconnect.stop();
     m_stage = QStringLiteral("connecting to %1").arg(m_url->text());
     SocketTask::ConnectOption option;
-    option.url = QUrl(m_url->text().trimmed());
-    option.fail = [this](const SocketTask::CallbackResult &r) { showError(r.errMsg); };
+    option.setUrl(QUrl(m_url->text().trimmed()));
+    option.setFail([this](const SocketTask::CallbackResult &r) { showError(r.errMsg); });
     SocketTask *task = SocketTask::connectSocket(option, this);
     if (!task) {
         m_wantConnected = false;
@@ -140,7 +140,7 @@ void ChatWindow::disconnectFromServer()
     m_wantConnected = false;
     m_reconnect.stop();
     if (m_task)
-        m_task->close({ {}, 1000, QStringLiteral("bye") });
+        m_task->close(SocketTask::CloseOption(1000, QStringLiteral("bye")));
     updateState();
 }
 
@@ -156,9 +156,9 @@ void ChatWindow::sendChat(const QString &text)
         return;
     const QJsonObject chat { { "type", "chat" }, { "text", text.trimmed() } };
     SocketTask::SendOption option;
-    option.data = QString::fromUtf8(QJsonDocument(chat).toJson(QJsonDocument::Compact));
-    option.success = [this](const SocketTask::CallbackResult &) { m_input->clear(); };
-    option.fail = [this](const SocketTask::CallbackResult &r) { showError(r.errMsg); };
+    option.setData(QString::fromUtf8(QJsonDocument(chat).toJson(QJsonDocument::Compact)));
+    option.setSuccess([this](const SocketTask::CallbackResult &) { m_input->clear(); });
+    option.setFail([this](const SocketTask::CallbackResult &r) { showError(r.errMsg); });
     m_task->send(option);
 }
 

@@ -29,12 +29,12 @@ int main(int argc, char *argv[])
     });
 
     SocketTask::ConnectOption option;
-    option.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort()));
-    option.header.insert(QStringLiteral("X-Client"), QStringLiteral("sockettask-console"));
-    option.success = [&out](const SocketTask::CallbackResult &r) {
+    option.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
+    option.setHeader(QStringLiteral("X-Client"), QStringLiteral("sockettask-console"));
+    option.setSuccess([&out](const SocketTask::CallbackResult &r) {
         out << "connectSocket: " << r.errMsg << " (socketTaskId " << r.socketTaskId << ")"
             << Qt::endl;
-    };
+    });
     SocketTask *task = SocketTask::connectSocket(option, &app);
     if (!task)
         return 1;
@@ -51,7 +51,7 @@ int main(int argc, char *argv[])
         else
             out << "onMessage: binary " << r.data.toByteArray().toHex(' ') << Qt::endl;
         if (++received == 2)
-            task->close({ {}, 1000, QStringLiteral("done") });
+            task->close(SocketTask::CloseOption(1000, QStringLiteral("done")));
     });
     task->onError([&out](const SocketTask::OnErrorCallbackResult &r) {
         out << "onError: " << r.errMsg << Qt::endl;

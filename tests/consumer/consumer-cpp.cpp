@@ -10,12 +10,12 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QWebSocketServer *server = startEchoServer(&app);
     SocketTask::ConnectOption option;
-    option.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server->serverPort()));
+    option.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server->serverPort())));
     SocketTask *task = SocketTask::connectSocket(option, &app);
     if (!task)
         return 1;
     QString echoed;
-    task->onOpen([task](const auto &) { task->send({ {}, QStringLiteral("installed") }); });
+    task->onOpen([task](const auto &) { task->send(QStringLiteral("installed")); });
     task->onMessage([&](const SocketTask::OnMessageCallbackResult &r) {
         echoed = r.data.toString();
         task->close();

@@ -10,11 +10,17 @@ qml_dir="$prefix/lib/qt6/qml"
 [ -f "$qml_dir/SocketTask/qmldir" ] || { echo "FAIL: no qmldir in $qml_dir"; exit 1; }
 case "$step" in
 cpp | qml)
+    # The public headers are typed: the binding's QVariant entry points stay private.
+    if grep -rnE 'ScriptType|SocketTaskBinding|const QVariant &option' "$prefix/include/SocketTask"; then
+        echo "FAIL: binding types in the public headers"; exit 1
+    fi
     # A sanitized library wants sanitized programs (the ASan runtime must load first).
     flags=$(grep -q '^SOCKETTASK_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && echo "-fsanitize=address,undefined" || true)
-    cmake -S "$src/tests/consumer" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
-        -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
-    cmake --build "$prefix/consumer" >/dev/null
+    # Quiet unless it fails: then the compiler's words are the point.
+    { cmake -S "$src/tests/consumer" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+        -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" &&
+        cmake --build "$prefix/consumer"; } >"$prefix/build.log" 2>&1 ||
+        { cat "$prefix/build.log"; echo "FAIL: the consumer does not build"; exit 1; }
     if [ "$step" = cpp ]; then
         # it must load the installed library, not the build tree's
         ldd "$prefix/consumer/consumer-cpp" | grep "libSocketTask.so.1 => $prefix/lib/" 

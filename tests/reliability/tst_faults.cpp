@@ -50,7 +50,7 @@ struct Log
 SocketTask *connectTo(const QUrl &url, Log *log = nullptr)
 {
     SocketTask::ConnectOption option;
-    option.url = url;
+    option.setUrl(url);
     SocketTask *task = SocketTask::connectSocket(option);
     if (log && task)
         log->attach(task);
@@ -110,7 +110,7 @@ private Q_SLOTS:
         Log log;
         std::unique_ptr<SocketTask> task(connectTo(server.url(), &log));
         QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
-        task->send({ {}, QStringLiteral("burstdrop 5000") });
+        task->send(SocketTask::SendOption(QStringLiteral("burstdrop 5000")));
         QTRY_VERIFY(log.closed());
         QTest::qWait(50);
         QCOMPARE(log.closes, 1);
@@ -129,8 +129,8 @@ private Q_SLOTS:
         Log log;
         std::unique_ptr<SocketTask> task(connectTo(server.url(), &log));
         QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
-        task->send({ {}, QStringLiteral("burst 10000") });
-        task->send({ {}, QStringLiteral("close 4000 mid burst") });
+        task->send(SocketTask::SendOption(QStringLiteral("burst 10000")));
+        task->send(SocketTask::SendOption(QStringLiteral("close 4000 mid burst")));
         QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 20000);
         QCOMPARE(log.events, QStringList({ "open", "close:4000:mid burst" }));
         QVERIFY2(inOrder(log.messages, 10000), qPrintable(QString::number(log.messages.size())));
@@ -162,7 +162,7 @@ private Q_SLOTS:
         Log log;
         std::unique_ptr<SocketTask> task(connectTo(peer->url(), &log));
         QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
-        task->send({ {}, QStringLiteral("burst 20000") });
+        task->send(SocketTask::SendOption(QStringLiteral("burst 20000")));
         QThread::msleep(2000); // the event loop is blocked; the peer's 20000 pile up in the kernel
         QTRY_VERIFY_WITH_TIMEOUT(log.messages.size() == 20000, 20000);
         QVERIFY(inOrder(log.messages, 20000));
@@ -214,13 +214,14 @@ private Q_SLOTS:
         connect(&server, &QWebSocketServer::peerVerifyError, this, [](const QSslError &) {});
 
         SocketTask::ConnectOption option;
-        option.url = QUrl(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort()));
+        option.setUrl(QUrl(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort())));
         if (trustCa)
-            option.caCertificates = QSslCertificate::fromPath(m_pki.filePath("ca.crt"));
+            option.setCaCertificates(QSslCertificate::fromPath(m_pki.filePath("ca.crt")));
         Log log;
         std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
         log.attach(task.get());
-        task->onOpen([&](const auto &) { task->send({ {}, QStringLiteral("secret") }); });
+        task->onOpen(
+            [&](const auto &) { task->send(SocketTask::SendOption(QStringLiteral("secret"))); });
         if (expect == QLatin1String("open")) {
             QTRY_VERIFY2(log.messages.size() == 1, qPrintable(log.events.join(" | ")));
             QCOMPARE(log.messages.first().toString(), QStringLiteral("secret"));
@@ -275,7 +276,7 @@ private Q_SLOTS:
         QCOMPARE(SocketTask::liveTaskCount(), tasks); // all 1000 open at once
         for (auto &task : all) {
             for (int i = 0; i < each; ++i)
-                task->send({ {}, QString::number(i) });
+                task->send(SocketTask::SendOption(QString::number(i)));
         }
         QTimer::singleShot(120000, &loop, &QEventLoop::quit);
         loop.exec();
@@ -303,7 +304,7 @@ private Q_SLOTS:
         std::unique_ptr<SocketTask> task(connectTo(server.url(), &log));
         QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
         for (int i = 0; i < count; ++i)
-            task->send({ {}, QString::number(i) });
+            task->send(SocketTask::SendOption(QString::number(i)));
         QTRY_VERIFY_WITH_TIMEOUT(log.messages.size() == count, 120000);
         QVERIFY(inOrder(log.messages, count));
         figure("soak_one_task_messages", QString::number(count));

@@ -3,6 +3,7 @@
 // WebSocket peers on loopback (tests/shared/testserver.h).
 
 #include <SocketTask>
+#include <sockettaskbinding_p.h>
 
 #include "testserver.h"
 
@@ -72,10 +73,18 @@ struct CallbackLog
     }
 };
 
+// An option with the callbacks of a CallbackLog.
+template<typename Option>
+Option withCallbacks(Option option, const SocketTask::Callbacks &callbacks)
+{
+    static_cast<SocketTask::Callbacks &>(option) = callbacks;
+    return option;
+}
+
 SocketTask::ConnectOption optionFor(const QUrl &url)
 {
     SocketTask::ConnectOption option;
-    option.url = url;
+    option.setUrl(url);
     return option;
 }
 
@@ -134,6 +143,7 @@ private Q_SLOTS:
     // The task
     void socketTaskId_uniqueFromOne();
     void constants();
+    void options_areValueTypes();
     void properties();
     void readyState_openClose();
 
@@ -256,7 +266,7 @@ void tst_SocketTask::connectSocket_checks_data()
     };
     auto withHeader = [&](const QVariantMap &header) { return with("header", header); };
     const QVariant function
-        = QVariant::fromValue(SocketTask::ScriptType { QStringLiteral("Function"), {} });
+        = QVariant::fromValue(SocketTaskBinding::ScriptType { QStringLiteral("Function"), {} });
 
     // 1. options
     QTest::newRow("options undefined")
@@ -381,7 +391,7 @@ void tst_SocketTask::connectSocket_checks()
     QFETCH(QString, errMsg);
     CallbackLog log;
     QObject parent;
-    SocketTask *task = SocketTask::connectSocket(option, log.callbacks(), &parent);
+    SocketTask *task = SocketTaskBinding::connectSocket(option, log.callbacks(), &parent);
     QCOMPARE(task, nullptr);
     QCOMPARE(log.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(log.results.at(0).errMsg, errMsg);
@@ -453,10 +463,10 @@ void tst_SocketTask::connectSocket_typedOptionChecks()
     SocketTask::ConnectOption option = optionFor(url);
     static_cast<SocketTask::Callbacks &>(option) = log.callbacks();
     if (!headerName.isEmpty())
-        option.header.insert(headerName, QStringLiteral("x"));
+        option.setHeader(headerName, QStringLiteral("x"));
     if (!protocol.isEmpty())
-        option.protocols << protocol;
-    option.timeout = timeout;
+        option.setProtocols({ protocol });
+    option.setTimeout(timeout);
     QCOMPARE(SocketTask::connectSocket(option), nullptr);
     QCOMPARE(log.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(log.results.at(0).errMsg, errMsg);
@@ -466,8 +476,8 @@ void tst_SocketTask::connectSocket_headerReallySent()
 {
     TestServer server(TestServer::Echo);
     SocketTask::ConnectOption option = optionFor(server.url());
-    option.header.insert(QStringLiteral("X-Token"), QStringLiteral("abc 123"));
-    option.header.insert(QStringLiteral("Cookie"), QStringLiteral("a=b"));
+    option.setHeader(QStringLiteral("X-Token"), QStringLiteral("abc 123"));
+    option.setHeader(QStringLiteral("Cookie"), QStringLiteral("a=b"));
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QCOMPARE(server.handshakes.size(), 1);
@@ -480,7 +490,7 @@ void tst_SocketTask::connectSocket_protocols()
     TestServer server(TestServer::Echo);
     QVariantMap option = looseOptionFor(server.url());
     option.insert(QStringLiteral("protocols"), QStringList { "v2.other", "chat" });
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option, {}));
+    std::unique_ptr<SocketTask> task(SocketTaskBinding::connectSocket(option, {}));
     EventLog log;
     log.attach(task.get());
     QSignalSpy protocolSpy(task.get(), &SocketTask::protocolChanged);
@@ -502,7 +512,7 @@ void tst_SocketTask::connectSocket_perMessageDeflateAcceptedWithoutEffect()
 {
     TestServer server(TestServer::Echo);
     SocketTask::ConnectOption option = optionFor(server.url());
-    option.perMessageDeflate = true;
+    option.setPerMessageDeflate(true);
     CallbackLog log;
     static_cast<SocketTask::Callbacks &>(option) = log.callbacks();
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
@@ -517,7 +527,7 @@ void tst_SocketTask::connectSocket_timeout()
     // the socket connecting forever.
     TestServer server(TestServer::Hang);
     SocketTask::ConnectOption option = optionFor(server.url());
-    option.timeout = 200;
+    option.setTimeout(200);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
     EventLog log;
     log.attach(task.get());
@@ -533,7 +543,7 @@ void tst_SocketTask::connectSocket_timeoutZeroMeansNone()
 {
     TestServer server(TestServer::Hang);
     SocketTask::ConnectOption option = optionFor(server.url());
-    option.timeout = 0;
+    option.setTimeout(0);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
     EventLog log;
     log.attach(task.get());
@@ -561,7 +571,7 @@ void tst_SocketTask::connectSocket_tcpNoDelay()
     QVariantMap option = looseOptionFor(server.url());
     if (tcpNoDelay.isValid())
         option.insert(QStringLiteral("tcpNoDelay"), tcpNoDelay);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option, {}));
+    std::unique_ptr<SocketTask> task(SocketTaskBinding::connectSocket(option, {}));
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QCOMPARE(tcpNoDelayOf(task->ws()), expected);
 }
@@ -578,23 +588,60 @@ void tst_SocketTask::socketTaskId_uniqueFromOne()
     QVERIFY(a->socketTaskId() > m_firstTaskId);
     QCOMPARE(b->socketTaskId(), a->socketTaskId() + 1);
     // a failed connectSocket uses no id
-    QCOMPARE(SocketTask::connectSocket(QVariant(), {}), nullptr);
+    QCOMPARE(SocketTaskBinding::connectSocket(QVariant(), {}), nullptr);
     std::unique_ptr<SocketTask> c(SocketTask::connectSocket(optionFor(server.url())));
     QCOMPARE(c->socketTaskId(), b->socketTaskId() + 1);
 }
 
 void tst_SocketTask::constants()
 {
-    TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    // In C++ the constants are the enum's (QML has them on every task too: tst_taro.qml).
     const char *names[] = { "CONNECTING", "OPEN", "CLOSING", "CLOSED" };
     const QMetaEnum e = QMetaEnum::fromType<SocketTask::ReadyState>();
-    for (int value = 0; value < 4; ++value) {
-        QCOMPARE(task->property(names[value]).toInt(), value); // on every task
-        QCOMPARE(e.keyToValue(names[value]), value); // and as the enum
-    }
+    for (int value = 0; value < 4; ++value)
+        QCOMPARE(e.keyToValue(names[value]), value);
     QCOMPARE(int(SocketTask::OPEN), 1);
-    QVERIFY(task->metaObject()->property(task->metaObject()->indexOfProperty("OPEN")).isConstant());
+}
+
+// What sendOption can hold is decided at compile time: text or bytes (a null C string stands
+// for null data, and fails as it does in JavaScript).
+static_assert(std::is_constructible_v<SocketTask::SendOption, QString>);
+static_assert(std::is_constructible_v<SocketTask::SendOption, QByteArray>);
+static_assert(std::is_constructible_v<SocketTask::SendOption, const char *>);
+static_assert(!std::is_constructible_v<SocketTask::SendOption, int>);
+static_assert(!std::is_constructible_v<SocketTask::SendOption, double>);
+static_assert(!std::is_constructible_v<SocketTask::SendOption, QVariant>);
+static_assert(!std::is_constructible_v<SocketTask::SendOption, QVariantMap>);
+static_assert(!std::is_constructible_v<SocketTask::SendOption, QStringList>);
+// The options can grow without changing size (libSocketTask.so.1's ABI): their fields live
+// behind a d-pointer, next to the Callbacks' own.
+static_assert(sizeof(SocketTask::Callbacks) == sizeof(void *));
+static_assert(sizeof(SocketTask::ConnectOption) == 2 * sizeof(void *));
+static_assert(sizeof(SocketTask::SendOption) == 2 * sizeof(void *));
+static_assert(sizeof(SocketTask::CloseOption) == 2 * sizeof(void *));
+
+void tst_SocketTask::options_areValueTypes()
+{
+    // Implicitly shared: a copy is independent once changed.
+    SocketTask::ConnectOption a(QUrl("ws://a.example/"));
+    a.setHeader(QStringLiteral("X-A"), QStringLiteral("1"));
+    SocketTask::ConnectOption b = a;
+    b.setUrl(QUrl("ws://b.example/"));
+    b.setHeader(QStringLiteral("X-B"), QStringLiteral("2"));
+    b.setSuccess([](const CallbackResult &) {});
+    QCOMPARE(a.url(), QUrl("ws://a.example/"));
+    QCOMPARE(a.header().keys(), QStringList { "X-A" });
+    QVERIFY(a.isEmpty());
+    QCOMPARE(b.header().keys(), QStringList({ "X-A", "X-B" }));
+    QVERIFY(!b.isEmpty());
+    // The defaults the contract gives.
+    QCOMPARE(SocketTask::ConnectOption().timeout(), 60000);
+    QCOMPARE(SocketTask::ConnectOption().tcpNoDelay(), std::nullopt);
+    QCOMPARE(SocketTask::CloseOption().code(), 1000);
+    QCOMPARE(SocketTask::OnCloseCallbackResult().code, 1006);
+    QVERIFY(!SocketTask::SendOption().data().isValid());
+    QCOMPARE(SocketTask::SendOption(nullptr).data().typeId(), int(QMetaType::Nullptr));
+    QCOMPARE(SocketTask::SendOption("é").data(), QVariant(QStringLiteral("é")));
 }
 
 void tst_SocketTask::properties()
@@ -624,7 +671,7 @@ void tst_SocketTask::readyState_openClose()
     QCOMPARE(spy.at(2).at(0).value<SocketTask::ReadyState>(), SocketTask::CLOSED);
     // Nothing leaves CLOSED.
     task->close();
-    task->send({ {}, QStringLiteral("x") });
+    task->send(SocketTask::SendOption(QStringLiteral("x")));
     QTest::qWait(50);
     QCOMPARE(task->readyState(), SocketTask::CLOSED);
     QCOMPARE(spy.size(), 3);
@@ -642,14 +689,14 @@ void tst_SocketTask::send_textAndBinary()
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
     SocketTask::SendOption text;
-    text.data = QStringLiteral("héllo 🌍");
+    text.setData(QStringLiteral("héllo 🌍"));
     static_cast<SocketTask::Callbacks &>(text) = calls.callbacks();
     task->send(text);
     QCOMPARE(calls.calls, QStringList({ "success", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg, QStringLiteral("sendSocketMessage:ok"));
     const QByteArray bytes("\x00\x01\xff binary", 10);
-    task->send({ {}, bytes });
-    task->send({ {}, QByteArray() }); // an empty binary message is a message
+    task->send(SocketTask::SendOption(bytes));
+    task->send(SocketTask::SendOption(QByteArray())); // an empty binary message is a message
     QTRY_COMPARE(log.messages.size(), 3);
     QCOMPARE(log.messages.at(0).metaType().id(), QMetaType::QString);
     QCOMPARE(log.messages.at(0).toString(), QStringLiteral("héllo 🌍"));
@@ -711,8 +758,8 @@ void tst_SocketTask::send_dataType_data()
     QTest::newRow("boolean") << QVariant(false) << "Boolean";
     QTest::newRow("array") << QVariant(QVariantList { 1 }) << "Array";
     QTest::newRow("object") << QVariant(QVariantMap { { "a", 1 } }) << "Object";
-    QTest::newRow("function") << QVariant::fromValue(SocketTask::ScriptType { "Function", {} })
-                              << "Function";
+    QTest::newRow("function") << QVariant::fromValue(SocketTaskBinding::ScriptType {
+        "Function", {} }) << "Function";
 }
 
 void tst_SocketTask::send_dataType()
@@ -725,20 +772,18 @@ void tst_SocketTask::send_dataType()
     const QString errMsg = QStringLiteral("sendSocketMessage:fail parameter error: parameter.data "
                                           "should be String or ArrayBuffer instead of ")
         + type;
+    // The typed SendOption cannot hold these (see send_typedDataOnly): a binding's data.
     CallbackLog calls;
-    SocketTask::SendOption option;
-    option.data = data;
-    static_cast<SocketTask::Callbacks &>(option) = calls.callbacks();
-    task->send(option);
+    SocketTaskBinding::sendData(task.get(), data, calls.callbacks());
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg, errMsg);
     QCOMPARE(task->errMsg(), errMsg);
     // the loose overload says the same
     CallbackLog loose;
-    task->send(QVariantMap { { "data", data } }, loose.callbacks());
+    SocketTaskBinding::send(task.get(), QVariantMap { { "data", data } }, loose.callbacks());
     QCOMPARE(loose.results.at(0).errMsg, errMsg);
     // nothing was sent, and the task still works
-    task->send({ {}, QStringLiteral("after") });
+    task->send(SocketTask::SendOption(QStringLiteral("after")));
     QTRY_COMPARE(server.received.size(), 1);
     QCOMPARE(server.received.first().toString(), QStringLiteral("after"));
     QCOMPARE(task->readyState(), SocketTask::OPEN);
@@ -750,13 +795,14 @@ void tst_SocketTask::send_looseOptionNotObject()
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
-    task->send(QStringLiteral("just a string"), calls.callbacks());
+    SocketTaskBinding::send(task.get(), QStringLiteral("just a string"), calls.callbacks());
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg,
         QStringLiteral("sendSocketMessage:fail parameter error: parameter should be Object instead "
                        "of String"));
     CallbackLog ok;
-    task->send(QVariantMap { { "data", QByteArray("b") } }, ok.callbacks());
+    SocketTaskBinding::send(
+        task.get(), QVariantMap { { "data", QByteArray("b") } }, ok.callbacks());
     QCOMPARE(ok.calls, QStringList({ "success", "complete" }));
     QTRY_COMPARE(server.received.size(), 1);
 }
@@ -776,16 +822,16 @@ void tst_SocketTask::send_loneSurrogate()
     };
     for (const auto &[text, at] : cases) {
         CallbackLog calls;
-        task->send({ calls.callbacks(), text });
+        task->send(withCallbacks(SocketTask::SendOption(text), calls.callbacks()));
         QCOMPARE(calls.results.at(0).errMsg,
             QStringLiteral("sendSocketMessage:fail parameter error: parameter.data has a lone "
                            "UTF-16 surrogate at index %1")
                 .arg(at));
     }
-    task->send({ {}, QStringLiteral("pair 😀 fine") });
+    task->send(SocketTask::SendOption(QStringLiteral("pair 😀 fine")));
     // a valid pair across the scan's 8-unit boundary is fine
     const QString across = QString(7, 'a') + QStringLiteral("😀") + QString(20, 'z');
-    task->send({ {}, across });
+    task->send(SocketTask::SendOption(across));
     QTRY_COMPARE(server.received.size(), 2);
     QCOMPARE(server.received.first().toString(), QStringLiteral("pair 😀 fine"));
     QCOMPARE(server.received.at(1).toString(), across);
@@ -856,17 +902,20 @@ void tst_SocketTask::send_notOpen()
     const QString notOpen
         = QStringLiteral("sendSocketMessage:fail SocketTask.readyState is not OPEN");
     CallbackLog connecting;
-    task->send({ connecting.callbacks(), QStringLiteral("too early") });
+    task->send(
+        withCallbacks(SocketTask::SendOption(QStringLiteral("too early")), connecting.callbacks()));
     QCOMPARE(connecting.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(connecting.results.at(0).errMsg, notOpen);
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->close();
     CallbackLog closing;
-    task->send({ closing.callbacks(), QStringLiteral("closing") });
+    task->send(
+        withCallbacks(SocketTask::SendOption(QStringLiteral("closing")), closing.callbacks()));
     QCOMPARE(closing.results.at(0).errMsg, notOpen);
     QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     CallbackLog closed;
-    task->send({ closed.callbacks(), QStringLiteral("too late") });
+    task->send(
+        withCallbacks(SocketTask::SendOption(QStringLiteral("too late")), closed.callbacks()));
     QCOMPARE(closed.results.at(0).errMsg, notOpen);
     QCOMPARE(server.received.size(), 0);
 }
@@ -880,7 +929,7 @@ void tst_SocketTask::send_manyInOrder()
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     const int n = 2000;
     for (int i = 0; i < n; ++i)
-        task->send({ {}, QString::number(i) });
+        task->send(SocketTask::SendOption(QString::number(i)));
     QTRY_COMPARE(log.messages.size(), n);
     for (int i = 0; i < n; ++i)
         QCOMPARE(log.messages.at(i).toString(), QString::number(i));
@@ -910,7 +959,7 @@ void tst_SocketTask::close_code()
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
     SocketTask::CloseOption option;
-    option.code = code;
+    option.setCode(code);
     static_cast<SocketTask::Callbacks &>(option) = calls.callbacks();
     task->close(option);
     if (ok) {
@@ -926,7 +975,7 @@ void tst_SocketTask::close_code()
             QStringLiteral(
                 "closeSocket:fail The code must be either 1000, or between 3000 and 4999"));
         QCOMPARE(task->readyState(), SocketTask::OPEN); // still usable
-        task->send({ {}, QStringLiteral("still here") });
+        task->send(SocketTask::SendOption(QStringLiteral("still here")));
         QTRY_COMPARE(log.messages.size(), 1);
     }
 }
@@ -965,7 +1014,7 @@ void tst_SocketTask::close_looseOptions()
     log.attach(task.get());
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
-    task->close(option, calls.callbacks());
+    SocketTaskBinding::close(task.get(), option, calls.callbacks());
     QCOMPARE(calls.results.at(0).errMsg, errMsg);
     QCOMPARE(task->errMsg(), errMsg);
     if (errMsg.endsWith(":ok")) {
@@ -989,14 +1038,14 @@ void tst_SocketTask::close_reasonLength()
     const QString tooLongUtf8 = QString(42, QChar(0x20AC)); // 42 x 3 bytes = 126
     for (const QString &reason : { tooLongAscii, tooLongUtf8 }) {
         CallbackLog calls;
-        task->close({ calls.callbacks(), 4000, reason });
+        task->close(withCallbacks(SocketTask::CloseOption(4000, reason), calls.callbacks()));
         QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
         QCOMPARE(calls.results.at(0).errMsg,
             QStringLiteral("closeSocket:fail The reason must be no longer than 123 UTF-8 bytes"));
         QCOMPARE(task->readyState(), SocketTask::OPEN);
     }
     const QString longest = QString(41, QChar(0x20AC)); // 123 bytes: allowed, and arrives whole
-    task->close({ {}, 4000, longest });
+    task->close(SocketTask::CloseOption(4000, longest));
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.close.reason, longest);
     QTRY_COMPARE(server.closes.size(), 1);
@@ -1009,7 +1058,7 @@ void tst_SocketTask::close_whenClosed()
         optionFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort())))));
     QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     CallbackLog calls;
-    task->close({ calls.callbacks(), 1000, {} });
+    task->close(withCallbacks(SocketTask::CloseOption(1000), calls.callbacks()));
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(
         calls.results.at(0).errMsg, QStringLiteral("closeSocket:fail WebSocket is not connected"));
@@ -1023,7 +1072,8 @@ void tst_SocketTask::close_whileConnecting()
     EventLog log;
     log.attach(task.get());
     CallbackLog calls;
-    task->close({ calls.callbacks(), 4000, QStringLiteral("never mind") });
+    task->close(withCallbacks(
+        SocketTask::CloseOption(4000, QStringLiteral("never mind")), calls.callbacks()));
     QCOMPARE(calls.calls, QStringList({ "success", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg, QStringLiteral("closeSocket:ok"));
     QCOMPARE(log.events, QStringList()); // later, not inside close()
@@ -1039,7 +1089,7 @@ void tst_SocketTask::close_whileOpen()
     EventLog log;
     log.attach(task.get());
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
-    task->close({ {}, 4001, QStringLiteral("done here") });
+    task->close(SocketTask::CloseOption(4001, QStringLiteral("done here")));
     QCOMPARE(task->readyState(), SocketTask::CLOSING);
     QCOMPARE(log.events, QStringList({ "open" })); // Qt closes synchronously; we report later
     QTRY_VERIFY(log.closed());
@@ -1056,9 +1106,10 @@ void tst_SocketTask::close_whileClosing()
     EventLog log;
     log.attach(task.get());
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
-    task->close({ {}, 4002, QStringLiteral("first") });
+    task->close(SocketTask::CloseOption(4002, QStringLiteral("first")));
     CallbackLog calls;
-    task->close({ calls.callbacks(), 4003, QStringLiteral("second") });
+    task->close(
+        withCallbacks(SocketTask::CloseOption(4003, QStringLiteral("second")), calls.callbacks()));
     QCOMPARE(calls.calls, QStringList({ "success", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg, QStringLiteral("closeSocket:ok"));
     QTRY_VERIFY(log.closed());
@@ -1079,7 +1130,7 @@ void tst_SocketTask::close_messagesArrivingWhileClosingAreDropped()
     log.attach(task.get());
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->send(QStringLiteral("burst 50"));
-    task->close({ {}, 4000, QStringLiteral("enough") });
+    task->close(SocketTask::CloseOption(4000, QStringLiteral("enough")));
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "open", "close:4000:enough" }));
     QTRY_COMPARE(server.closes.size(), 1);
@@ -1112,7 +1163,7 @@ void tst_SocketTask::events_drop()
     EventLog log;
     log.attach(task.get());
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
-    task->send({ {}, QStringLiteral("drop") });
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.events.size(), 3);
     QCOMPARE(log.events.at(0), QStringLiteral("open"));
@@ -1188,7 +1239,7 @@ void tst_SocketTask::events_listenersAddAndRunInOrder()
         task->onMessage([&order, i](const auto &) { order << QStringLiteral("message%1").arg(i); });
         task->onClose([&order, i](const auto &) { order << QStringLiteral("close%1").arg(i); });
     }
-    task->onOpen([&](const auto &) { task->send({ {}, QStringLiteral("hi") }); });
+    task->onOpen([&](const auto &) { task->send(SocketTask::SendOption(QStringLiteral("hi"))); });
     task->onMessage([&](const auto &) { task->close(); });
     QTRY_COMPARE(order.size(), 9);
     QCOMPARE(order,
@@ -1210,15 +1261,15 @@ void tst_SocketTask::events_throwingListener()
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QTest::ignoreMessage(
         QtWarningMsg, QRegularExpression("onMessage listener threw a non-standard exception"));
-    task->send({ {}, QStringLiteral("x") });
+    task->send(SocketTask::SendOption(QStringLiteral("x")));
     QTRY_COMPARE(ran.size(), 2);
     task->close();
     QTRY_COMPARE(ran, QStringList({ "open", "message", "close" }));
     // a throwing callback is logged too, and the call still completes
     CallbackLog calls;
     SocketTask::CloseOption option;
-    option.fail = [](const CallbackResult &) { throw std::runtime_error("boom in fail"); };
-    option.complete = [&](const CallbackResult &r) { calls.record("complete", r); };
+    option.setFail([](const CallbackResult &) { throw std::runtime_error("boom in fail"); });
+    option.setComplete([&](const CallbackResult &r) { calls.record("complete", r); });
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression("fail threw: boom in fail"));
     task->close(option);
     QCOMPARE(calls.calls, QStringList({ "complete" }));
@@ -1242,8 +1293,8 @@ void tst_SocketTask::events_notRetroactive()
             });
         heard << "outer:" + r.data.toString();
     });
-    task->send({ {}, QStringLiteral("a") });
-    task->send({ {}, QStringLiteral("b") });
+    task->send(SocketTask::SendOption(QStringLiteral("a")));
+    task->send(SocketTask::SendOption(QStringLiteral("b")));
     QTRY_COMPARE(heard.size(), 3);
     QCOMPARE(heard, QStringList({ "outer:a", "outer:b", "inner:b" }));
 }
@@ -1268,8 +1319,8 @@ void tst_SocketTask::events_neverInsideACall()
     task->onClose([&](const auto &) { check("close"); });
     QTRY_COMPARE(seen, QStringList({ "open" }));
     insideCall = true;
-    task->send({ {}, QStringLiteral("x") });
-    task->close({ {}, 4000, QStringLiteral("x") });
+    task->send(SocketTask::SendOption(QStringLiteral("x")));
+    task->close(SocketTask::CloseOption(4000, QStringLiteral("x")));
     insideCall = false;
     QTRY_COMPARE(seen.size(), 2);
     QCOMPARE(seen, QStringList({ "open", "close" })); // the echo raced the close: not delivered
@@ -1313,13 +1364,13 @@ void tst_SocketTask::events_qtSignals()
     QSignalSpy closed(task.get(), &SocketTask::closed);
     QSignalSpy errMsg(task.get(), &SocketTask::errMsgChanged);
     QTRY_COMPARE(opened.size(), 1);
-    task->send({ {}, QStringLiteral("ping") });
+    task->send(SocketTask::SendOption(QStringLiteral("ping")));
     QCOMPARE(errMsg.size(), 1);
     QCOMPARE(errMsg.at(0).at(0).toString(), QStringLiteral("sendSocketMessage:ok"));
     QTRY_COMPARE(message.size(), 1);
     QCOMPARE(message.at(0).at(0).value<SocketTask::OnMessageCallbackResult>().data.toString(),
         QStringLiteral("ping"));
-    task->send({ {}, QStringLiteral("drop") });
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
     QTRY_COMPARE(closed.size(), 1);
     QCOMPARE(error.size(), 1);
     QVERIFY(!error.at(0).at(0).value<SocketTask::OnErrorCallbackResult>().errMsg.isEmpty());
@@ -1355,7 +1406,7 @@ void tst_SocketTask::events_deleteInsideListener()
     };
     task->onOpen([&, task](const auto &) {
         if (!trigger.isEmpty())
-            task->send({ {}, trigger });
+            task->send(SocketTask::SendOption(trigger));
         del("open");
     });
     task->onOpen([&](const auto &) { after << "open"; });
@@ -1378,9 +1429,10 @@ void tst_SocketTask::events_listenerSendsAndCloses()
     TestServer server(TestServer::Echo);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    task->onOpen([&](const auto &) { task->send({ {}, QStringLiteral("from onOpen") }); });
+    task->onOpen(
+        [&](const auto &) { task->send(SocketTask::SendOption(QStringLiteral("from onOpen"))); });
     task->onMessage([&](const auto &) {
-        task->close({ {}, 4005, QStringLiteral("from onMessage") });
+        task->close(SocketTask::CloseOption(4005, QStringLiteral("from onMessage")));
     });
     log.attach(task.get());
     QTRY_VERIFY(log.closed());
@@ -1393,16 +1445,16 @@ void tst_SocketTask::errMsg_isLatestResult()
     TestServer server(TestServer::Echo);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     QCOMPARE(task->errMsg(), QStringLiteral("connectSocket:ok"));
-    task->send({ {}, QStringLiteral("early") });
+    task->send(SocketTask::SendOption(QStringLiteral("early")));
     QCOMPARE(
         task->errMsg(), QStringLiteral("sendSocketMessage:fail SocketTask.readyState is not OPEN"));
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
-    task->send({ {}, QStringLiteral("x") });
+    task->send(SocketTask::SendOption(QStringLiteral("x")));
     QCOMPARE(task->errMsg(), QStringLiteral("sendSocketMessage:ok"));
-    task->close({ {}, 1, {} });
+    task->close(SocketTask::CloseOption(1));
     QCOMPARE(task->errMsg(),
         QStringLiteral("closeSocket:fail The code must be either 1000, or between 3000 and 4999"));
-    task->send({ {}, QStringLiteral("drop") });
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
     QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     QVERIFY2(task->errMsg().startsWith("socketTask:fail "), qPrintable(task->errMsg()));
 }
@@ -1421,7 +1473,7 @@ void tst_SocketTask::events_listenersReleasedAfterClose()
     });
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QCOMPARE(held.use_count(), 2);
-    task->send({ {}, QStringLiteral("drop") });
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
     QTRY_COMPARE(heard, QStringList({ "close added by onError" }));
     QCOMPARE(held.use_count(), 1);
     task->onClose([held](const auto &) {}); // too late: not kept
@@ -1431,8 +1483,9 @@ void tst_SocketTask::events_listenersReleasedAfterClose()
 void tst_SocketTask::legacy_sendSocketMessageAndCloseSocket()
 {
     CallbackLog none;
-    SocketTask::sendSocketMessage(nullptr, QVariantMap { { "data", "x" } }, none.callbacks());
-    SocketTask::closeSocket(nullptr, QVariant(), none.callbacks());
+    SocketTaskBinding::sendSocketMessage(
+        nullptr, QVariantMap { { "data", "x" } }, none.callbacks());
+    SocketTaskBinding::closeSocket(nullptr, QVariant(), none.callbacks());
     QCOMPARE(none.calls, QStringList({ "fail", "complete", "fail", "complete" }));
     QCOMPARE(none.results.at(0).errMsg,
         QStringLiteral("sendSocketMessage:fail WebSocket is not connected"));
@@ -1444,22 +1497,24 @@ void tst_SocketTask::legacy_sendSocketMessageAndCloseSocket()
     EventLog log;
     log.attach(task.get());
     CallbackLog connecting; // a live task: the task's own rules answer
-    SocketTask::sendSocketMessage(
+    SocketTaskBinding::sendSocketMessage(
         task.get(), QVariantMap { { "data", "x" } }, connecting.callbacks());
     QCOMPARE(connecting.results.at(0).errMsg,
         QStringLiteral("sendSocketMessage:fail SocketTask.readyState is not OPEN"));
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog open;
-    SocketTask::sendSocketMessage(task.get(), QVariantMap { { "data", "hi" } }, open.callbacks());
+    SocketTaskBinding::sendSocketMessage(
+        task.get(), QVariantMap { { "data", "hi" } }, open.callbacks());
     QCOMPARE(open.results.at(0).errMsg, QStringLiteral("sendSocketMessage:ok"));
     QTRY_COMPARE(log.messages.size(), 1);
-    SocketTask::closeSocket(task.get(), QVariantMap { { "code", 4000 } }, open.callbacks());
+    SocketTaskBinding::closeSocket(task.get(), QVariantMap { { "code", 4000 } }, open.callbacks());
     QCOMPARE(open.results.at(2).errMsg, QStringLiteral("closeSocket:ok"));
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.close.code, 4000);
     CallbackLog closed;
-    SocketTask::sendSocketMessage(task.get(), QVariantMap { { "data", "x" } }, closed.callbacks());
-    SocketTask::closeSocket(task.get(), QVariant(), closed.callbacks());
+    SocketTaskBinding::sendSocketMessage(
+        task.get(), QVariantMap { { "data", "x" } }, closed.callbacks());
+    SocketTaskBinding::closeSocket(task.get(), QVariant(), closed.callbacks());
     QCOMPARE(closed.results.at(0).errMsg,
         QStringLiteral("sendSocketMessage:fail WebSocket is not connected"));
     QCOMPARE(
@@ -1500,7 +1555,8 @@ void tst_SocketTask::limit_settableAndZero()
     tasks.emplace_back(SocketTask::connectSocket(optionFor(server.url())));
     tasks.emplace_back(SocketTask::connectSocket(optionFor(server.url())));
     CallbackLog calls;
-    QCOMPARE(SocketTask::connectSocket(looseOptionFor(server.url()), calls.callbacks()), nullptr);
+    QCOMPARE(
+        SocketTaskBinding::connectSocket(looseOptionFor(server.url()), calls.callbacks()), nullptr);
     QCOMPARE(calls.results.at(0).errMsg,
         QStringLiteral("connectSocket:fail exceed max concurrent socket tasks: 2"));
     // bad limits are refused with a warning, and change nothing
@@ -1543,7 +1599,7 @@ void tst_SocketTask::limit_checkedLast()
     CallbackLog calls;
     QVariantMap option = looseOptionFor(server.url());
     option.insert("timeout", -1);
-    QCOMPARE(SocketTask::connectSocket(option, calls.callbacks()), nullptr);
+    QCOMPARE(SocketTaskBinding::connectSocket(option, calls.callbacks()), nullptr);
     QCOMPARE(calls.results.at(0).errMsg,
         QStringLiteral("connectSocket:fail parameter error: parameter.timeout must be a finite "
                        "number >= 0, not -1"));
@@ -1592,9 +1648,9 @@ void tst_SocketTask::incomingLimit()
     EventLog log;
     log.attach(task.get());
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
-    task->send({ {}, QStringLiteral("big 1024") }); // at the limit: fine
+    task->send(SocketTask::SendOption(QStringLiteral("big 1024"))); // at the limit: fine
     QTRY_COMPARE(log.messages.size(), 1);
-    task->send({ {}, QStringLiteral("big 1025") });
+    task->send(SocketTask::SendOption(QStringLiteral("big 1025")));
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.events.size(), 4);
     QCOMPARE(log.events.at(2),
@@ -1652,9 +1708,10 @@ void tst_SocketTask::fact_sendAfterDropBeforeOnClose()
     // Runs after the task heard disconnected, before onClose is delivered.
     connect(task->ws(), &QWebSocket::disconnected, this, [&] {
         QCOMPARE(task->readyState(), SocketTask::OPEN);
-        task->send({ calls.callbacks(), QStringLiteral("into the void") });
+        task->send(withCallbacks(
+            SocketTask::SendOption(QStringLiteral("into the void")), calls.callbacks()));
     });
-    task->send({ {}, QStringLiteral("drop") });
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
     QTRY_VERIFY(log.closed());
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg,
@@ -1669,7 +1726,7 @@ void tst_SocketTask::fact_invalidUrlRejectedBeforeOpen()
     QUrl http = server.url();
     http.setScheme(QStringLiteral("http"));
     CallbackLog calls;
-    QCOMPARE(SocketTask::connectSocket(looseOptionFor(http), calls.callbacks()), nullptr);
+    QCOMPARE(SocketTaskBinding::connectSocket(looseOptionFor(http), calls.callbacks()), nullptr);
     QCOMPARE(calls.results.at(0).errMsg,
         QStringLiteral("connectSocket:fail request:fail invalid url \"%1\"").arg(http.toString()));
     QTest::qWait(50);

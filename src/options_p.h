@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The one home of every option name and default value. The checks (errmsg.cpp), the typed
+// options (options.cpp) and the QML layer (plugin/) read them from here.
+
+#include <QString>
+#include <QStringList>
+
+namespace Option {
+
+// connectSocket's options, in the order they are checked (docs/contract.md).
+inline const QString url = QStringLiteral("url");
+inline const QString header = QStringLiteral("header");
+inline const QString protocols = QStringLiteral("protocols");
+inline const QString timeout = QStringLiteral("timeout");
+inline const QString tcpNoDelay = QStringLiteral("tcpNoDelay");
+inline const QString perMessageDeflate = QStringLiteral("perMessageDeflate");
+inline const QString caCertificates = QStringLiteral("caCertificates");
+inline const QStringList connectNames
+    = { url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates };
+// send's and close's.
+inline const QString data = QStringLiteral("data");
+inline const QString code = QStringLiteral("code");
+inline const QString reason = QStringLiteral("reason");
+
+} // namespace Option
+
+namespace Default {
+
+constexpr int timeout = 60000; // ms, connect + handshake
+constexpr int closeCode = 1000; // close() without a code
+constexpr int abnormalCloseCode = 1006; // onClose after a failure without a close frame
+constexpr int maxConcurrentTasks = 5; // Taro's and WeChat's limit
+constexpr qint64 maxIncomingMessageSize = 64 * 1024 * 1024;
+
+} // namespace Default

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "errmsg_p.h"
+#include "eventqueue_p.h"
+#include "options_p.h"
+#include "sockettask.h"
+#include "sockettask_logging_p.h"
+#include "websocketadapter_p.h"
+
+#include <QBasicTimer>
+#include <QMetaMethod>
+
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+// User code (listeners, callbacks) may throw; that must not stop the others or the task.
+template<typename Fn, typename Arg>
+void invokeUserCode(const Fn &fn, const Arg &arg, const char *what, int taskId)
+{
+    if (!fn)
+        return;
+    try {
+        fn(arg);
+    } catch (const std::exception &e) {
+        qCWarning(lcSocketTask, "task %d: %s threw: %s", taskId, what, e.what());
+    } catch (...) {
+        qCWarning(lcSocketTask, "task %d: %s threw a non-standard exception", taskId, what);
+    }
+}
+
+struct SocketTaskEvent
+{
+    enum Kind { Open, Message, Close } kind;
+    SocketTask::OnMessageCallbackResult message; // for Message
+};
+
+class SocketTaskPrivate : public WebSocketAdapter::Listener,
+                          public EventQueue<SocketTaskEvent>::Receiver
+{
+public:
+    using Event = SocketTaskEvent;
+    using Events = EventQueue<Event>;
+    using Guard = Events::Guard;
+
+    // Where the connection is, as the socket told it. readyState follows as the user hears the
+    // events (an Open event may still wait in the queue while the phase is Open).
+    enum class Phase {
+        Handshake, // connecting: TCP, TLS, the WebSocket handshake (the timeout runs)
+        Open, // the handshake succeeded
+        // The connection is over; the Close event is queued or being delivered. Which one tells
+        // what a failure reported after it is (Qt 6.4 reports a refused port that way).
+        OverBeforeOpen,
+        OverAfterOpen,
+        Done, // onClose was heard: nothing more to hear
+    };
+    bool isOver() const { return phase >= Phase::OverBeforeOpen; }
+
+    explicit SocketTaskPrivate(SocketTask *q);
+    static SocketTaskPrivate *get(SocketTask *task) { return task->d.get(); }
+
+    // connectSocket, both typed and from a binding: the checks, the limit, the task.
+    static SocketTask *connect(
+        const QVariant &option, const SocketTask::Callbacks &callbacks, QObject *parent);
+    // The end of every call: its result becomes the task's errMsg, then success or fail, then
+    // complete run. True when ok. May delete the task: touch nothing after it.
+    bool finishCall(const QString &result, const SocketTask::Callbacks &callbacks);
+    static void report(const SocketTask::Callbacks &callbacks,
+        const SocketTask::CallbackResult &result, bool ok, int taskId);
+
+    void start(const ErrMsg::ConnectRequest &request);
+    // send() of data given as a QVariant (SendOption's, or a binding's).
+    bool send(const QVariant &data, const SocketTask::Callbacks &callbacks);
+    QString doSend(const QVariant &data); // the checks, in the contract's order, then write
+    template<typename Data> bool sendAtOnce(const Data &data);
+    QString doClose(int code, const QString &reason);
+    void timedOut();
+    void destroy();
+
+    template<typename Result> using Listener = std::function<void(const Result &)>;
+    template<typename Result> void addListener(Listener<Result> &&listener);
+
+    // Inline: every send sets it, almost always to the same shared string.
+    void setErrMsg(const QString &newErrMsg)
+    {
+        if (errMsg.constData() != newErrMsg.constData())
+            changeErrMsg(newErrMsg);
+    }
+    void messageSlotsMayHaveChanged()
+    {
+        messageSlotsChanged.store(true, std::memory_order_relaxed);
+    }
+
+    SocketTask *const q;
+    const int id;
+    QUrl url;
+    SocketTask::ReadyState state = SocketTask::CONNECTING;
+    QString errMsg;
+    QString protocol;
+    WebSocketAdapter socket;
+    QBasicTimer timeout; // the connect + handshake deadline; see SocketTask::timerEvent
+
+private:
+    // What the socket says (WebSocketAdapter::Listener).
+    void socketOpened() override;
+    void socketText(const QString &message) override;
+    void socketBinary(const QByteArray &message) override;
+    void socketFailed(const QString &why) override;
+    void socketMessageTooBig(qint64 limit) override;
+    void socketOver() override;
+    // What the user hears (EventQueue::Receiver).
+    void deliver(Event &event, Guard &guard) override;
+
+    void post(Event &&event, Guard &guard); // Open, Message
+    void finish(Guard &guard);
+    void recordError(const QString &errMsg, int closeCode = Default::abnormalCloseCode);
+    void failConnection();
+    void setState(SocketTask::ReadyState state);
+    void changeErrMsg(const QString &newErrMsg);
+    void releaseLiveSlot();
+    // Data that passed the checks.
+    void write(const QString &text);
+    void write(const QByteArray &bytes);
+    void write(const QVariant &data);
+
+    // Qt's answer (isSignalConnected takes a lock: about 100 instructions), asked again only
+    // after a connection to the signal changed (connectNotify may not ask it itself).
+    bool messageReceivedIsConnected()
+    {
+        if (messageSlotsChanged.load(std::memory_order_relaxed)) {
+            messageSlotsChanged.store(false, std::memory_order_relaxed);
+            static const QMetaMethod signal = QMetaMethod::fromSignal(&SocketTask::messageReceived);
+            messageSlots = q->isSignalConnected(signal);
+        }
+        return messageSlots;
+    }
+
+    // Owned one by one: a listener may add a listener while it runs, and the vector may move,
+    // but the running std::function does not. (No allocation until a listener is added.)
+    template<typename Result> using Listeners = std::vector<std::unique_ptr<Listener<Result>>>;
+    template<typename Result> Listeners<Result> &listeners();
+
+    template<typename Result>
+    void notify(const Result &result, void (SocketTask::*signal)(const Result &), const char *what,
+        Guard &guard)
+    {
+        // Listeners added while this runs hear the next event, not this one.
+        const Listeners<Result> &all = listeners<Result>();
+        const size_t count = all.size();
+        for (size_t i = 0; i < count; ++i) {
+            invokeUserCode(*all[i], result, what, id);
+            if (guard.isDead())
+                return;
+        }
+        // Messages are many: skip their emission when no slot listens.
+        if constexpr (std::is_same_v<Result, SocketTask::OnMessageCallbackResult>) {
+            if (!messageReceivedIsConnected())
+                return;
+        }
+        Q_EMIT(q->*signal)(result);
+    }
+
+    Events events;
+    Phase phase = Phase::Handshake;
+    bool holdsLiveSlot = false; // see reserveLiveSlot
+
+    Listeners<SocketTask::OnOpenCallbackResult> openListeners;
+    Listeners<SocketTask::OnMessageCallbackResult> messageListeners;
+    Listeners<SocketTask::OnErrorCallbackResult> errorListeners;
+    Listeners<SocketTask::OnCloseCallbackResult> closeListeners;
+
+    bool messageSlots = false; // see messageReceivedIsConnected
+    std::atomic<bool> messageSlotsChanged { false };
+    QString error; // the first error, reported just before onClose
+    // What onClose tells when we decided the end (a failure, the user's abort); unset: the
+    // close frame the socket saw tells.
+    std::optional<SocketTask::OnCloseCallbackResult> ending;
+};

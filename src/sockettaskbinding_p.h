@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Not public API, not installed: the entry points of bindings of dynamically typed languages
+// (the QML module, plugin/), which hand over options as QVariants. The checks are the typed
+// API's; a wrong type is named as JavaScript names it ("Undefined", "Number", ...).
+
+#include "sockettask.h"
+
+class SOCKETTASK_EXPORT SocketTaskBinding
+{
+public:
+    // Stands in for a script value that has no Qt counterpart (a function, a Date, a Symbol),
+    // so that errMsg can name its type.
+    struct ScriptType
+    {
+        QString name;
+        QString exception; // set when reading the value threw: what it threw
+    };
+
+    // The names of connectSocket's options, in the order they are checked.
+    static const QStringList &connectOptionNames();
+
+    // option: a QVariantMap with the options of connectSocket (see connectOptionNames).
+    static SocketTask *connectSocket(
+        const QVariant &option, const SocketTask::Callbacks &callbacks, QObject *parent = nullptr);
+    // data: option.data, already read (the QML layer's fast path for { data }).
+    static bool sendData(
+        SocketTask *task, const QVariant &data, const SocketTask::Callbacks &callbacks = {});
+    // option: a QVariantMap with `data`.
+    static void send(
+        SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks);
+    // option: a QVariantMap with `code` and `reason`, or invalid for the defaults.
+    static void close(
+        SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks);
+
+    // WeChat's one-socket functions (Taro.sendSocketMessage, Taro.closeSocket) on the task they
+    // act on; with no task, or a CLOSED one, they fail with "WebSocket is not connected".
+    static void sendSocketMessage(
+        SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks);
+    static void closeSocket(
+        SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks);
+
+    // The JavaScript type name used in errMsg for a value ("Undefined", "Null", "Number", ...).
+    static QString typeName(const QVariant &value);
+};
+
+Q_DECLARE_METATYPE(SocketTaskBinding::ScriptType)
