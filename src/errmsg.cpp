@@ -166,27 +166,40 @@ QString checkHeader(const QVariant &header, ConnectRequest *request)
     return {};
 }
 
-QString checkProtocols(const QVariant &protocols, ConnectRequest *request)
+// An optional Array option: `item` checks each element, named "parameter.<name>[i]" in errMsg.
+template<typename CheckItem>
+QString checkEach(const QVariant &value, const QString &name, CheckItem item)
 {
-    if (!protocols.isValid())
+    if (!value.isValid())
         return {};
-    if (!isArray(protocols))
-        return shouldBe(connectParam, QStringLiteral("parameter.protocols"),
-            QStringLiteral("Array"), protocols);
-    const QVariantList list = protocols.toList();
+    const QString what = QStringLiteral("parameter.") + name;
+    if (!isArray(value))
+        return shouldBe(connectParam, what, QStringLiteral("Array"), value);
+    const QVariantList list = value.toList();
     for (qsizetype i = 0; i < list.size(); ++i) {
-        const QString where = QStringLiteral("parameter.protocols[%1]").arg(i);
-        if (!isString(list.at(i)))
-            return shouldBe(connectParam, where, QStringLiteral("String"), list.at(i));
-        const QString token = list.at(i).toString();
-        if (!isToken(token))
-            return connectParam + where
-                + QStringLiteral(" %1 is not a valid protocol token").arg(quoted(token));
-        if (request->protocols.contains(token))
-            return connectParam + where + QStringLiteral(" %1 is a duplicate").arg(quoted(token));
-        request->protocols.append(token);
+        QString error = item(what + QStringLiteral("[%1]").arg(i), list.at(i));
+        if (!error.isEmpty())
+            return error;
     }
     return {};
+}
+
+QString checkProtocols(const QVariant &protocols, ConnectRequest *request)
+{
+    return checkEach(
+        protocols, Option::protocols, [request](const QString &where, const QVariant &item) {
+            if (!isString(item))
+                return shouldBe(connectParam, where, QStringLiteral("String"), item);
+            const QString token = item.toString();
+            if (!isToken(token))
+                return connectParam + where
+                    + QStringLiteral(" %1 is not a valid protocol token").arg(quoted(token));
+            if (request->protocols.contains(token))
+                return connectParam + where
+                    + QStringLiteral(" %1 is a duplicate").arg(quoted(token));
+            request->protocols.append(token);
+            return QString();
+        });
 }
 
 QString checkTimeout(const QVariant &timeout, ConnectRequest *request)
@@ -220,28 +233,21 @@ QString checkFlag(const QVariant &flag, const QString &name, std::optional<bool>
 
 QString checkCaCertificates(const QVariant &certificates, ConnectRequest *request)
 {
-    if (!certificates.isValid())
-        return {};
-    if (!isArray(certificates))
-        return shouldBe(connectParam, QStringLiteral("parameter.caCertificates"),
-            QStringLiteral("Array"), certificates);
-    const QVariantList list = certificates.toList();
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        const QString where = QStringLiteral("parameter.caCertificates[%1]").arg(i);
-        const QVariant &item = list.at(i);
-        QList<QSslCertificate> parsed;
-        if (isString(item))
-            parsed = QSslCertificate::fromData(item.toString().toUtf8(), QSsl::Pem);
-        else if (item.metaType().id() == QMetaType::QByteArray)
-            parsed = QSslCertificate::fromData(item.toByteArray(), QSsl::Der);
-        else
-            return shouldBe(connectParam, where, QStringLiteral("String or ArrayBuffer"), item);
-        if (parsed.isEmpty())
-            return connectParam + where
-                + QStringLiteral(" is not a certificate (PEM text or DER bytes)");
-        request->caCertificates += parsed;
-    }
-    return {};
+    return checkEach(certificates, Option::caCertificates,
+        [request](const QString &where, const QVariant &item) {
+            QList<QSslCertificate> parsed;
+            if (isString(item))
+                parsed = QSslCertificate::fromData(item.toString().toUtf8(), QSsl::Pem);
+            else if (item.metaType().id() == QMetaType::QByteArray)
+                parsed = QSslCertificate::fromData(item.toByteArray(), QSsl::Der);
+            else
+                return shouldBe(connectParam, where, QStringLiteral("String or ArrayBuffer"), item);
+            if (parsed.isEmpty())
+                return connectParam + where
+                    + QStringLiteral(" is not a certificate (PEM text or DER bytes)");
+            request->caCertificates += parsed;
+            return QString();
+        });
 }
 
 } // namespace

@@ -11,13 +11,34 @@
     SocketTask::Type &SocketTask::Type::operator=(Type &&other) noexcept = default;                \
     SocketTask::Type::~Type() = default;
 
+// A field of an option: its getter and its setter.
+#define SOCKETTASK_FIELD(Type, FieldType, ParameterType, field, setField)                          \
+    FieldType SocketTask::Type::field() const                                                      \
+    {                                                                                              \
+        return d->field;                                                                           \
+    }                                                                                              \
+    void SocketTask::Type::setField(ParameterType value)                                           \
+    {                                                                                              \
+        d->field = value;                                                                          \
+    }
+
+using Header = QMap<QString, QString>; // the macro's arguments cannot hold a comma
+using Certificates = QList<QSslCertificate>;
+
 // Nothing yet: the fields a later version adds to a result.
 class SocketTask::Result::Extension : public QSharedData
 {
 };
 
-SocketTask::Result::Result() noexcept = default;
-SOCKETTASK_VALUE_TYPE(Result)
+void SocketTask::Result::retain() noexcept
+{
+    extension->ref.ref();
+}
+void SocketTask::Result::release() noexcept
+{
+    if (!extension->ref.deref())
+        delete extension;
+}
 
 SocketTask::OnCloseCallbackResult::OnCloseCallbackResult() : code(Default::abnormalCloseCode) { }
 
@@ -90,34 +111,17 @@ SocketTask::ConnectOption::ConnectOption(const QUrl &url) : d(new Data)
     d->url = url;
 }
 SOCKETTASK_VALUE_TYPE(ConnectOption)
+SOCKETTASK_FIELD(ConnectOption, QUrl, const QUrl &, url, setUrl)
+SOCKETTASK_FIELD(ConnectOption, Header, const Header &, header, setHeader)
+SOCKETTASK_FIELD(ConnectOption, QStringList, const QStringList &, protocols, setProtocols)
+SOCKETTASK_FIELD(ConnectOption, bool, bool, perMessageDeflate, setPerMessageDeflate)
+SOCKETTASK_FIELD(ConnectOption, int, int, timeout, setTimeout)
+SOCKETTASK_FIELD(
+    ConnectOption, Certificates, const Certificates &, caCertificates, setCaCertificates)
 
-QUrl SocketTask::ConnectOption::url() const
-{
-    return d->url;
-}
-void SocketTask::ConnectOption::setUrl(const QUrl &url)
-{
-    d->url = url;
-}
-QMap<QString, QString> SocketTask::ConnectOption::header() const
-{
-    return d->header;
-}
-void SocketTask::ConnectOption::setHeader(const QMap<QString, QString> &header)
-{
-    d->header = header;
-}
 void SocketTask::ConnectOption::setHeader(const QString &name, const QString &value)
 {
     d->header.insert(name, value);
-}
-QStringList SocketTask::ConnectOption::protocols() const
-{
-    return d->protocols;
-}
-void SocketTask::ConnectOption::setProtocols(const QStringList &protocols)
-{
-    d->protocols = protocols;
 }
 std::optional<bool> SocketTask::ConnectOption::tcpNoDelay() const
 {
@@ -126,30 +130,6 @@ std::optional<bool> SocketTask::ConnectOption::tcpNoDelay() const
 void SocketTask::ConnectOption::setTcpNoDelay(bool tcpNoDelay)
 {
     d->tcpNoDelay = tcpNoDelay;
-}
-bool SocketTask::ConnectOption::perMessageDeflate() const
-{
-    return d->perMessageDeflate;
-}
-void SocketTask::ConnectOption::setPerMessageDeflate(bool perMessageDeflate)
-{
-    d->perMessageDeflate = perMessageDeflate;
-}
-int SocketTask::ConnectOption::timeout() const
-{
-    return d->timeout;
-}
-void SocketTask::ConnectOption::setTimeout(int milliseconds)
-{
-    d->timeout = milliseconds;
-}
-QList<QSslCertificate> SocketTask::ConnectOption::caCertificates() const
-{
-    return d->caCertificates;
-}
-void SocketTask::ConnectOption::setCaCertificates(const QList<QSslCertificate> &certificates)
-{
-    d->caCertificates = certificates;
 }
 
 class SocketTask::SendOption::Data : public QSharedData
@@ -192,23 +172,8 @@ SocketTask::CloseOption::CloseOption(int code, const QString &reason)
     : d(new Data { {}, code, reason })
 { }
 SOCKETTASK_VALUE_TYPE(CloseOption)
-
-int SocketTask::CloseOption::code() const
-{
-    return d->code;
-}
-void SocketTask::CloseOption::setCode(int code)
-{
-    d->code = code;
-}
-QString SocketTask::CloseOption::reason() const
-{
-    return d->reason;
-}
-void SocketTask::CloseOption::setReason(const QString &reason)
-{
-    d->reason = reason;
-}
+SOCKETTASK_FIELD(CloseOption, int, int, code, setCode)
+SOCKETTASK_FIELD(CloseOption, QString, const QString &, reason, setReason)
 
 /*!
     \class SocketTask::Result
@@ -311,8 +276,8 @@ void SocketTask::CloseOption::setReason(const QString &reason)
     private CA. The peer's certificate is always verified, its host name included.
 */
 /*!
-    \fn void SocketTask::ConnectOption::setCaCertificates(const QList<QSslCertificate>
-   &certificates) Sets the option to \a certificates.
+    \fn void SocketTask::ConnectOption::setCaCertificates(const QList<QSslCertificate> &certificates)
+    Sets the option to \a certificates.
 */
 /*!
     \fn SocketTask::ConnectOption::perMessageDeflate() const

@@ -24,6 +24,17 @@ bool reserveLiveSlot()
     return true;
 }
 
+// A process-wide limit: a value under `least` is refused, with a warning that says the rule.
+template<typename T> void setLimit(std::atomic<T> &limit, T value, T least, const char *rule)
+{
+    if (value >= least) {
+        limit.store(value);
+        return;
+    }
+    qCWarning(lcSocketTask, "%s, not %s; it stays %s", rule, qPrintable(QString::number(value)),
+        qPrintable(QString::number(limit.load())));
+}
+
 } // namespace
 
 SocketTaskPrivate::SocketTaskPrivate(SocketTask *q)
@@ -211,10 +222,7 @@ void SocketTaskPrivate::finish(Guard &guard)
     if (guard.isDead())
         return;
     // Nothing more will be heard: let go of what the listeners hold (JS closures among them).
-    openListeners.clear();
-    messageListeners.clear();
-    errorListeners.clear();
-    closeListeners.clear();
+    std::apply([](auto &...each) { (each.clear(), ...); }, allListeners);
     phase = Phase::Done;
 }
 
@@ -324,31 +332,6 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
         socket.close(code, reason);
     }
     return ErrMsg::closeOk;
-}
-
-template<>
-auto SocketTaskPrivate::listeners<SocketTask::OnOpenCallbackResult>()
-    -> Listeners<SocketTask::OnOpenCallbackResult> &
-{
-    return openListeners;
-}
-template<>
-auto SocketTaskPrivate::listeners<SocketTask::OnMessageCallbackResult>()
-    -> Listeners<SocketTask::OnMessageCallbackResult> &
-{
-    return messageListeners;
-}
-template<>
-auto SocketTaskPrivate::listeners<SocketTask::OnErrorCallbackResult>()
-    -> Listeners<SocketTask::OnErrorCallbackResult> &
-{
-    return errorListeners;
-}
-template<>
-auto SocketTaskPrivate::listeners<SocketTask::OnCloseCallbackResult>()
-    -> Listeners<SocketTask::OnCloseCallbackResult> &
-{
-    return closeListeners;
 }
 
 template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &&listener)
@@ -688,14 +671,8 @@ int SocketTask::maxConcurrentTasks()
 */
 void SocketTask::setMaxConcurrentTasks(int limit)
 {
-    if (limit < 0) {
-        qCWarning(lcSocketTask,
-            "setMaxConcurrentTasks: the limit is 0 (none) or more, not %d; "
-            "it stays %d",
-            limit, s_maxConcurrentTasks.load());
-        return;
-    }
-    s_maxConcurrentTasks.store(limit);
+    setLimit(
+        s_maxConcurrentTasks, limit, 0, "setMaxConcurrentTasks: the limit is 0 (none) or more");
 }
 /*!
     Returns how many tasks are live (made and not yet CLOSED) in this process.
@@ -717,12 +694,6 @@ qint64 SocketTask::maxIncomingMessageSize()
 */
 void SocketTask::setMaxIncomingMessageSize(qint64 bytes)
 {
-    if (bytes < 1) {
-        qCWarning(lcSocketTask,
-            "setMaxIncomingMessageSize: the size is 1 byte or more, not %lld; "
-            "it stays %lld",
-            bytes, s_maxIncomingMessageSize.load());
-        return;
-    }
-    s_maxIncomingMessageSize.store(bytes);
+    setLimit(s_maxIncomingMessageSize, bytes, qint64(1),
+        "setMaxIncomingMessageSize: the size is 1 byte or more");
 }

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 class QWebSocket;
 class SocketTaskPrivate;
@@ -37,16 +38,36 @@ public:
     class SOCKETTASK_EXPORT Result
     {
     public:
-        Result() noexcept;
-        Result(const Result &other);
-        Result(Result &&other) noexcept;
-        Result &operator=(const Result &other);
-        Result &operator=(Result &&other) noexcept;
-        ~Result();
+        // Inline: a result is made for every message. Only a non-null extension costs a call.
+        Result() noexcept = default;
+        Result(const Result &other) : extension(other.extension)
+        {
+            if (extension)
+                retain();
+        }
+        Result(Result &&other) noexcept : extension(std::exchange(other.extension, nullptr)) { }
+        Result &operator=(const Result &other)
+        {
+            Result copy(other);
+            std::swap(extension, copy.extension);
+            return *this;
+        }
+        Result &operator=(Result &&other) noexcept
+        {
+            std::swap(extension, other.extension);
+            return *this;
+        }
+        ~Result()
+        {
+            if (extension)
+                release();
+        }
 
     private:
-        class Extension;
-        QSharedDataPointer<Extension> reserved;
+        class Extension; // shared, reference counted; none exists yet
+        void retain() noexcept;
+        void release() noexcept;
+        Extension *extension = nullptr;
     };
 
     class SOCKETTASK_EXPORT CallbackResult : public Result

@@ -15,6 +15,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -142,7 +143,10 @@ private:
     // Owned one by one: a listener may add a listener while it runs, and the vector may move,
     // but the running std::function does not. (No allocation until a listener is added.)
     template<typename Result> using Listeners = std::vector<std::unique_ptr<Listener<Result>>>;
-    template<typename Result> Listeners<Result> &listeners();
+    template<typename Result> Listeners<Result> &listeners()
+    {
+        return std::get<Listeners<Result>>(allListeners);
+    }
 
     template<typename Result>
     void notify(const Result &result, void (SocketTask::*signal)(const Result &), const char *what,
@@ -168,10 +172,10 @@ private:
     Phase phase = Phase::Handshake;
     bool holdsLiveSlot = false; // see reserveLiveSlot
 
-    Listeners<SocketTask::OnOpenCallbackResult> openListeners;
-    Listeners<SocketTask::OnMessageCallbackResult> messageListeners;
-    Listeners<SocketTask::OnErrorCallbackResult> errorListeners;
-    Listeners<SocketTask::OnCloseCallbackResult> closeListeners;
+    std::tuple<Listeners<SocketTask::OnOpenCallbackResult>,
+        Listeners<SocketTask::OnMessageCallbackResult>,
+        Listeners<SocketTask::OnErrorCallbackResult>, Listeners<SocketTask::OnCloseCallbackResult>>
+        allListeners;
 
     bool messageSlots = false; // see messageReceivedIsConnected
     std::atomic<bool> messageSlotsChanged { false };

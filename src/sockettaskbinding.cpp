@@ -41,22 +41,34 @@ void SocketTaskBinding::close(
     SocketTaskPrivate::get(task)->finishCall(result, callbacks);
 }
 
+namespace {
+
+// WeChat's one-socket functions: the call on the task, or "not connected" when there is none
+// or it is CLOSED.
+template<typename Call>
+void onLiveTask(SocketTask *task, const QString &notConnected,
+    const SocketTask::Callbacks &callbacks, Call call)
+{
+    if (task && task->readyState() != SocketTask::CLOSED)
+        call(task);
+    else
+        SocketTaskPrivate::report(callbacks, { notConnected, 0 }, false, 0);
+}
+
+} // namespace
+
 void SocketTaskBinding::sendSocketMessage(
     SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks)
 {
-    if (task && task->readyState() != SocketTask::CLOSED)
-        send(task, option, callbacks);
-    else
-        SocketTaskPrivate::report(callbacks, { ErrMsg::sendNotConnected, 0 }, false, 0);
+    onLiveTask(task, ErrMsg::sendNotConnected, callbacks,
+        [&](SocketTask *live) { send(live, option, callbacks); });
 }
 
 void SocketTaskBinding::closeSocket(
     SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks)
 {
-    if (task && task->readyState() != SocketTask::CLOSED)
-        close(task, option, callbacks);
-    else
-        SocketTaskPrivate::report(callbacks, { ErrMsg::closeNotConnected, 0 }, false, 0);
+    onLiveTask(task, ErrMsg::closeNotConnected, callbacks,
+        [&](SocketTask *live) { close(live, option, callbacks); });
 }
 
 QString SocketTaskBinding::typeName(const QVariant &value)
