@@ -7,6 +7,7 @@
 #include <QSet>
 
 #include <cmath>
+#include <cstring>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
@@ -47,30 +48,18 @@ constexpr qsizetype maxHeaderValueBytes = 8192; // what common servers accept pe
 // A string as it appears in an errMsg: quoted, control characters spelled out.
 QString quoted(const QString &s)
 {
+    // As JavaScript writes them in a string literal.
+    static const char escapable[] = "\r\n\t\"\\";
+    static const char *const escaped[] = { "\\r", "\\n", "\\t", "\\\"", "\\\\" };
     QString out = QStringLiteral("\"");
     for (QChar c : s) {
-        switch (c.unicode()) {
-        case '\r':
-            out += QStringLiteral("\\r");
-            break;
-        case '\n':
-            out += QStringLiteral("\\n");
-            break;
-        case '\t':
-            out += QStringLiteral("\\t");
-            break;
-        case '"':
-            out += QStringLiteral("\\\"");
-            break;
-        case '\\':
-            out += QStringLiteral("\\\\");
-            break;
-        default:
-            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-                out += QStringLiteral("\\x%1").arg(uint(c.unicode()), 2, 16, QLatin1Char('0'));
-            else
-                out += c;
-        }
+        const char16_t u = c.unicode();
+        if (const char *at = u < 0x80 && u != 0 ? std::strchr(escapable, char(u)) : nullptr)
+            out += QLatin1String(escaped[at - escapable]);
+        else if (u < 0x20 || u == 0x7f)
+            out += QStringLiteral("\\x%1").arg(uint(u), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
     }
     return out + QLatin1Char('"');
 }
