@@ -346,11 +346,15 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
         option = toVariant(options);
     }
     SocketTask *task = SocketTaskBinding::connectSocket(option, callbacks);
+    const QJSValue taskJs = task ? m_engine->newQObject(new QmlSocketTask(task, this))
+                                 : QJSValue(QJSValue::NullValue);
+    // Taro's Promise rule: resolved with the task; on failure resolved with the fail result when
+    // a fail or complete callback was given (callback-style code sees no unhandled rejection),
+    // rejected with it otherwise.
     QJSValue made = m_engine->newObject();
-    made.setProperty(QStringLiteral("task"),
-        task ? m_engine->newQObject(new QmlSocketTask(task, this)) : QJSValue(QJSValue::NullValue));
-    made.setProperty(QStringLiteral("result"), record.result);
-    made.setProperty(QStringLiteral("failOrComplete"), record.failOrComplete);
+    made.setProperty(QStringLiteral("task"), taskJs);
+    made.setProperty(QStringLiteral("promise"),
+        task ? settle(true, taskJs) : settle(record.failOrComplete, record.result));
     return made;
 }
 

@@ -27,8 +27,7 @@ public:
     static SocketTaskBackend *of(QJSEngine *engine);
     ~SocketTaskBackend() override;
 
-    // { task, result, failOrComplete }: the task (or null), connectSocket's result object, and
-    // whether the options gave a fail or complete callback (Taro's Promise rule reads it).
+    // { task, promise }: the task (or null), and the Promise Taro.connectSocket returns.
     Q_INVOKABLE QJSValue connectSocket(const QJSValue &options);
     Q_INVOKABLE QJSValue sendSocketMessage(QmlSocketTask *task, const QJSValue &option);
     Q_INVOKABLE QJSValue closeSocket(QmlSocketTask *task, const QJSValue &option);

@@ -3,8 +3,8 @@ pragma Singleton
 import QtQml
 import SocketTask
 
-// Checks, errMsg strings and event order are the C++ core's; this file only adds what is
-// JavaScript's own: Promises, and the module's global listeners.
+// Checks, errMsg strings, event order and the Promises are C++'s (the core, and the plugin's
+// SocketTaskBackend); this file only keeps the latest task and the module's global listeners.
 /*!
     \qmltype Taro
     \inqmlmodule SocketTask
@@ -59,15 +59,15 @@ QtObject {
     */
     function connectSocket(options) {
         const made = SocketTaskBackend.connectSocket(options);
-        if (!made.task)
-            return made.failOrComplete ? Promise.resolve(made.result) : Promise.reject(made.result);
         const task = made.task;
-        latestTask = task;
-        for (const kind in _globalListeners) {
-            for (const listener of _globalListeners[kind])
-                _forward(task, kind, listener);
+        if (task) {
+            latestTask = task;
+            for (const kind in _globalListeners) {
+                for (const listener of _globalListeners[kind])
+                    _forward(task, kind, listener);
+            }
         }
-        return Promise.resolve(task);
+        return made.promise;
     }
 
     /*!
