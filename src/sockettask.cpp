@@ -363,8 +363,7 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
     each message, onError at most once, and onClose exactly once.
 
     \code
-    SocketTask::ConnectOption option;
-    option.url = QUrl("wss://example.com/chat");
+    SocketTask::ConnectOption option(QUrl("wss://example.com/chat"));
     SocketTask *task = SocketTask::connectSocket(option, this);
     task->onOpen([task](const SocketTask::OnOpenCallbackResult &) {
         task->send(QStringLiteral("hello")); // a QByteArray is sent as binary
