@@ -10,7 +10,9 @@
 #include <QMetaObject>
 #include <QObject>
 
-template<typename Event> class EventQueue
+// Receiver::deliver(Event &, Guard &) hears each event: a direct call, not a virtual one, as
+// every message passes here.
+template<typename Event, typename Receiver> class EventQueue
 {
 public:
     // Marks a stretch of code that calls out to user code; tells whether the task died meanwhile.
@@ -53,15 +55,6 @@ public:
 
     private:
         EventQueue *queue;
-    };
-
-    class Receiver
-    {
-    public:
-        virtual void deliver(Event &event, Guard &guard) = 0;
-
-    protected:
-        ~Receiver() = default;
     };
 
     EventQueue(QObject *context, Receiver *receiver) : context(context), receiver(receiver) { }

@@ -40,12 +40,11 @@ struct SocketTaskEvent
     SocketTask::OnMessageCallbackResult message; // for Message
 };
 
-class SocketTaskPrivate : public WebSocketAdapter::Listener,
-                          public EventQueue<SocketTaskEvent>::Receiver
+class SocketTaskPrivate : public WebSocketAdapter::Listener
 {
 public:
     using Event = SocketTaskEvent;
-    using Events = EventQueue<Event>;
+    using Events = EventQueue<Event, SocketTaskPrivate>;
     using Guard = Events::Guard;
 
     // Where the connection is, as the socket told it. readyState follows as the user hears the
@@ -113,8 +112,9 @@ private:
     void socketFailed(const QString &why) override;
     void socketMessageTooBig(qint64 limit) override;
     void socketOver() override;
-    // What the user hears (EventQueue::Receiver).
-    void deliver(Event &event, Guard &guard) override;
+    // What the user hears (from EventQueue).
+    friend Events;
+    void deliver(Event &event, Guard &guard);
 
     void post(Event &&event, Guard &guard); // Open, Message
     void finish(Guard &guard);
