@@ -93,6 +93,17 @@ QVariantMap looseOptionFor(const QUrl &url)
     return { { QStringLiteral("url"), url.toString() } };
 }
 
+// The round-trip sentinel of "nothing more happens": returns once every event posted before it
+// was handled (a task delivers what it queued through posted events), where a fixed wait would
+// only hope so.
+void handlePostedEvents()
+{
+    bool reached = false;
+    QMetaObject::invokeMethod(
+        QCoreApplication::instance(), [&reached] { reached = true; }, Qt::QueuedConnection);
+    QTRY_VERIFY(reached);
+}
+
 // A loopback port that nobody listens on.
 quint16 closedPort()
 {
@@ -672,7 +683,7 @@ void tst_SocketTask::readyState_openClose()
     // Nothing leaves CLOSED.
     task->close();
     task->send(SocketTask::SendOption(QStringLiteral("x")));
-    QTest::qWait(50);
+    handlePostedEvents();
     QCOMPARE(task->readyState(), SocketTask::CLOSED);
     QCOMPARE(spy.size(), 3);
 }
@@ -1113,7 +1124,7 @@ void tst_SocketTask::close_whileClosing()
     QCOMPARE(calls.calls, QStringList({ "success", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg, QStringLiteral("closeSocket:ok"));
     QTRY_VERIFY(log.closed());
-    QTest::qWait(50);
+    handlePostedEvents();
     QCOMPARE(log.events, QStringList({ "open", "close:4002:first" }));
     QCOMPARE(server.closes.size(), 1);
 }
@@ -1282,7 +1293,7 @@ void tst_SocketTask::events_notRetroactive()
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     int late = 0;
     task->onOpen([&](const auto &) { ++late; });
-    QTest::qWait(50);
+    handlePostedEvents();
     QCOMPARE(late, 0);
     // a listener added while an event is delivered hears the next one, not that one
     QStringList heard;
@@ -1418,7 +1429,7 @@ void tst_SocketTask::events_deleteInsideListener()
     task->onClose([&](const auto &) { after << "close"; });
     QTRY_VERIFY(!alive);
     QTRY_VERIFY(!ws); // the QWebSocket goes too, later if it was busy emitting
-    QTest::qWait(50);
+    handlePostedEvents();
     // no listener after the deleting one ran for that event, nor any later
     QVERIFY2(!after.contains(where), qPrintable(after.join(',')));
     QCOMPARE(SocketTask::liveTaskCount(), 0);
@@ -1617,7 +1628,7 @@ void tst_SocketTask::destroy_open_sendsGoingAway()
     QCOMPARE(SocketTask::liveTaskCount(), 0);
     QTRY_COMPARE(server.closes.size(), 1);
     QCOMPARE(server.closes.first().code, 1001);
-    QTest::qWait(50);
+    handlePostedEvents();
     QCOMPARE(log.events, QStringList({ "open" }));
 }
 
@@ -1630,7 +1641,7 @@ void tst_SocketTask::destroy_connecting_freesSlot()
     QCOMPARE(SocketTask::liveTaskCount(), 1);
     delete task;
     QCOMPARE(SocketTask::liveTaskCount(), 0);
-    QTest::qWait(50);
+    handlePostedEvents();
     QCOMPARE(log.events, QStringList());
 }
 
