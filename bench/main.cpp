@@ -14,6 +14,8 @@
 // round of a benchmark runs SocketTask and its baseline twice each (ABBA, then BAAB) and keeps
 // each side's better run; the program prints a table and `ratio NAME VALUE`, VALUE =
 // SocketTask / baseline, the median of the rounds' ratios. --verbose prints every round.
+#include "plot.h"
+
 #include <SocketTask>
 
 #include <QCommandLineParser>
@@ -21,8 +23,6 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QGuiApplication>
-#include <QImage>
-#include <QPainter>
 #include <QProcess>
 #include <QQmlComponent>
 #include <QQmlEngine>
@@ -337,136 +337,6 @@ double memoryPerConnection(bool st, const QUrl &url, int n)
 
 // ---- QML ----------------------------------------------------------------------------------
 
-const char taroStream[] = R"qml(
-import QtQml
-import SocketTask
-QtObject {
-    property string url
-    property int count
-    property string payload
-    property int received: 0
-    signal done()
-    function start() {
-        const total = count, text = payload
-        let n = 0
-        Taro.connectSocket({ url: url }).then(task => {
-            task.onMessage(res => {
-                if (++n === total) {
-                    received = n
-                    task.close()
-                    done()
-                }
-            })
-            task.onOpen(() => {
-                for (let i = 0; i < total; ++i)
-                    task.send({ data: text })
-            })
-        })
-    }
-}
-)qml";
-
-const char qtStream[] = R"qml(
-import QtQml
-import QtWebSockets
-QtObject {
-    property string url
-    property int count
-    property string payload
-    property int received: 0
-    signal done()
-    property WebSocket socket: WebSocket {
-        id: ws
-        onStatusChanged: {
-            if (ws.status === WebSocket.Open) {
-                for (let i = 0; i < count; ++i)
-                    sendTextMessage(payload)
-            }
-        }
-        onTextMessageReceived: message => {
-            if (++received === count) {
-                active = false
-                done()
-            }
-        }
-    }
-    function start() {
-        socket.url = url
-        socket.active = true
-    }
-}
-)qml";
-
-// qtStream making the two objects per message that the Taro API makes: the option object of
-// send({ data }) and the result object an onMessage listener gets. It shows what those cost.
-QByteArray qtStreamWithTaroObjects()
-{
-    QByteArray source(qtStream);
-    source.replace("sendTextMessage(payload)", "sendTextMessage(({ data: payload }).data)")
-        .replace("if (++received === count)",
-            "const res = { data: message }\n            if (res.data.length > 0 && ++received "
-            "=== count)");
-    if (!source.contains("res.data") || !source.contains("({ data: payload })"))
-        qFatal("sockettask-bench: qtStream changed; qtStreamWithTaroObjects must follow it");
-    return source;
-}
-
-const char taroPingpong[] = R"qml(
-import QtQml
-import SocketTask
-QtObject {
-    property string url
-    property int count
-    property string payload
-    property int received: 0
-    signal done()
-    function start() {
-        const total = count, text = payload
-        let n = 0
-        Taro.connectSocket({ url: url }).then(task => {
-            task.onMessage(res => {
-                if (++n === total) {
-                    received = n
-                    task.close()
-                    done()
-                } else {
-                    task.send({ data: text })
-                }
-            })
-            task.onOpen(() => task.send({ data: text }))
-        })
-    }
-}
-)qml";
-
-const char qtPingpong[] = R"qml(
-import QtQml
-import QtWebSockets
-QtObject {
-    property string url
-    property int count
-    property string payload
-    property int received: 0
-    signal done()
-    property WebSocket socket: WebSocket {
-        id: ws
-        onStatusChanged: if (ws.status === WebSocket.Open) ws.sendTextMessage(payload)
-        onTextMessageReceived: message => {
-            if (++received === count) {
-                active = false
-                done()
-            } else {
-                sendTextMessage(payload)
-            }
-        }
-    }
-    function start() {
-        socket.url = url
-        socket.active = true
-    }
-}
-)qml";
-
 bool g_verbose = false; // --verbose: each round's figures too
 
 std::unique_ptr<QQmlEngine> g_engine; // made on first use, gone before the application
@@ -488,11 +358,12 @@ long minorFaults()
 }
 
 // `faults`, if given, gets the page faults (minor) of the run.
+// `file`: one of bench/qml/, e.g. "TaroStream.qml".
 double qmlRun(
-    const char *source, const QUrl &url, int count, int payloadSize = 32, long *faults = nullptr)
+    const char *file, const QUrl &url, int count, int payloadSize = 32, long *faults = nullptr)
 {
-    QQmlComponent component(qmlEngine());
-    component.setData(source, QUrl(QStringLiteral("bench.qml")));
+    QQmlComponent component(
+        qmlEngine(), QUrl(QStringLiteral("qrc:/bench/") + QString::fromLatin1(file)));
     std::unique_ptr<QObject> object(
         component.createWithInitialProperties({ { "url", url.toString() }, { "count", count },
             { "payload", QString(payloadSize, QLatin1Char('q')) } }));
@@ -593,16 +464,11 @@ QString percentiles(std::vector<double> v)
 void sizesRun(const QUrl &url, const QString &plotFile)
 {
     const QList<int> sizes = { 32, 256, 1024, 4096, 16384, 65536, 262144, 1048576 };
-    struct Series
-    {
-        QString name;
-        QColor color;
-        std::vector<double> rates;
-    };
-    std::vector<Series> series = { { QStringLiteral("SocketTask C++"), QColor(0, 121, 107), {} },
-        { QStringLiteral("raw QWebSocket"), QColor(120, 120, 120), {} },
-        { QStringLiteral("SocketTask QML (Taro)"), QColor(230, 81, 0), {} },
-        { QStringLiteral("Qt QML WebSocket"), QColor(57, 73, 171), {} } };
+    std::vector<PlotSeries> series
+        = { { QStringLiteral("SocketTask C++"), QColor(0, 121, 107), {} },
+              { QStringLiteral("raw QWebSocket"), QColor(120, 120, 120), {} },
+              { QStringLiteral("SocketTask QML (Taro)"), QColor(230, 81, 0), {} },
+              { QStringLiteral("Qt QML WebSocket"), QColor(57, 73, 171), {} } };
     out << "size,sockettask_cpp,raw_qwebsocket,sockettask_qml,qt_qml_websocket" << Qt::endl;
     for (int size : sizes) {
         // About 8 MiB of traffic per point, at least 200 and at most 20000 messages.
@@ -628,8 +494,9 @@ void sizesRun(const QUrl &url, const QString &plotFile)
         std::vector<double> runs[4];
         for (int r = 0; r < 7; ++r) {
             for (int i : r % 2 ? std::array { 1, 0, 3, 2 } : std::array { 0, 1, 2, 3 }) {
-                runs[i].push_back(
-                    i < 2 ? cpp(i == 0) : qmlRun(i == 2 ? taroStream : qtStream, url, n, size));
+                runs[i].push_back(i < 2
+                        ? cpp(i == 0)
+                        : qmlRun(i == 2 ? "TaroStream.qml" : "QtStream.qml", url, n, size));
             }
         }
         const double values[]
@@ -643,75 +510,8 @@ void sizesRun(const QUrl &url, const QString &plotFile)
     }
     if (plotFile.isEmpty())
         return;
-    // A log-log chart: message size across, messages per second up.
-    QImage image(960, 560, QImage::Format_ARGB32);
-    image.fill(Qt::white);
-    QPainter p(&image);
-    p.setRenderHint(QPainter::Antialiasing);
-    const QRect area(90, 50, 640, 440);
-    double lo = 1e12, hi = 0;
-    for (const auto &s : series)
-        for (double v : s.rates)
-            if (v > 0) {
-                lo = std::min(lo, v);
-                hi = std::max(hi, v);
-            }
-    const double y0 = std::floor(std::log10(lo)), y1 = std::ceil(std::log10(hi));
-    auto px = [&](int i) { return area.left() + area.width() * i / double(sizes.size() - 1); };
-    auto py = [&](double v) {
-        return area.bottom() - area.height() * (std::log10(v) - y0) / (y1 - y0);
-    };
-    p.setPen(QColor(220, 220, 220));
-    for (double e = y0; e <= y1; ++e)
-        p.drawLine(
-            QPointF(area.left(), py(std::pow(10, e))), QPointF(area.right(), py(std::pow(10, e))));
-    p.setPen(Qt::black);
-    p.drawRect(area);
-    QFont font = p.font();
-    font.setPixelSize(13);
-    p.setFont(font);
-    for (double e = y0; e <= y1; ++e)
-        p.drawText(QRectF(0, py(std::pow(10, e)) - 8, area.left() - 8, 16), Qt::AlignRight,
-            QString::number(std::pow(10, e), 'g', 6));
-    for (int i = 0; i < sizes.size(); ++i) {
-        const int s = sizes[i];
-        const QString label = s >= 1048576 ? QStringLiteral("1 MiB")
-            : s >= 1024                    ? QStringLiteral("%1 KiB").arg(s / 1024)
-                                           : QStringLiteral("%1 B").arg(s);
-        p.drawText(QRectF(px(i) - 40, area.bottom() + 6, 80, 18), Qt::AlignHCenter, label);
-    }
-    p.drawText(QRectF(area.left(), area.bottom() + 28, area.width(), 18), Qt::AlignHCenter,
-        QStringLiteral("message size (echoed over loopback)"));
-    p.save();
-    p.translate(18, area.center().y());
-    p.rotate(-90);
-    p.drawText(QRectF(-120, -10, 240, 20), Qt::AlignHCenter, QStringLiteral("messages per second"));
-    p.restore();
-    font.setPixelSize(16);
-    font.setBold(true);
-    p.setFont(font);
-    p.drawText(QRectF(area.left(), 12, area.width(), 24), Qt::AlignLeft,
-        QStringLiteral("Echo throughput by message size"));
-    font.setPixelSize(13);
-    font.setBold(false);
-    p.setFont(font);
-    int legendY = area.top() + 10;
-    for (const auto &s : series) {
-        p.setPen(QPen(s.color, 2.5));
-        QPolygonF line;
-        for (size_t i = 0; i < s.rates.size(); ++i)
-            line << QPointF(px(int(i)), py(std::max(s.rates[i], 1.0)));
-        p.drawPolyline(line);
-        for (const QPointF &pt : line)
-            p.drawEllipse(pt, 3, 3);
-        p.drawLine(area.right() + 20, legendY, area.right() + 44, legendY);
-        p.setPen(Qt::black);
-        p.drawText(QPointF(area.right() + 50, legendY + 5), s.name);
-        legendY += 24;
-    }
-    p.end();
-    image.save(plotFile, "PNG");
-    out << "plot written to " << plotFile << Qt::endl;
+    if (plotThroughput(sizes, series, plotFile))
+        out << "plot written to " << plotFile << Qt::endl;
 }
 
 // ---- --instructions ------------------------------------------------------------------------
@@ -733,10 +533,12 @@ const std::vector<Counted> &counted()
         { "cpp-stream-large", 200,
             [](bool st, const QUrl &url, int n) { streamLarge(st, url, n); } },
         { "qml-stream-small", 20000,
-            [](bool st, const QUrl &url, int n) { qmlRun(st ? taroStream : qtStream, url, n); } },
+            [](bool st, const QUrl &url, int n) {
+                qmlRun(st ? "TaroStream.qml" : "QtStream.qml", url, n);
+            } },
         { "qml-pingpong", 2000,
             [](bool st, const QUrl &url, int n) {
-                qmlRun(st ? taroPingpong : qtPingpong, url, n);
+                qmlRun(st ? "TaroPingpong.qml" : "QtPingpong.qml", url, n);
             } },
     };
     return list;
@@ -934,7 +736,8 @@ int main(int argc, char *argv[])
         Result r = compare(
             QStringLiteral("qml-stream-small"), QStringLiteral("msg/s"), n.rounds, [&](bool st) {
                 long f = 0;
-                const double rate = qmlRun(st ? taroStream : qtStream, url, n.qmlStream, 32, &f);
+                const double rate
+                    = qmlRun(st ? "TaroStream.qml" : "QtStream.qml", url, n.qmlStream, 32, &f);
                 faults[st].push_back(f);
                 return rate;
             });
@@ -943,17 +746,17 @@ int main(int argc, char *argv[])
                       .arg(median(faults[0]) * 1000 / n.qmlStream, 0, 'f', 1);
         add(r, QStringLiteral("Qt QML WebSocket"));
     }
-    const QByteArray withObjects = qtStreamWithTaroObjects();
     if (wanted("qml-stream-small-objects"))
         add(compare(QStringLiteral("qml-stream-small-objects"), QStringLiteral("msg/s"), n.rounds,
                 [&](bool st) {
-                    return qmlRun(st ? taroStream : withObjects.constData(), url, n.qmlStream);
+                    return qmlRun(
+                        st ? "TaroStream.qml" : "QtStreamWithTaroObjects.qml", url, n.qmlStream);
                 }),
             QStringLiteral("Qt QML WebSocket making Taro's two objects per message"));
     if (wanted("qml-pingpong"))
         add(compare(QStringLiteral("qml-pingpong"), QStringLiteral("msg/s"), n.rounds,
                 [&](bool st) {
-                    return qmlRun(st ? taroPingpong : qtPingpong, url, n.qmlPingpong);
+                    return qmlRun(st ? "TaroPingpong.qml" : "QtPingpong.qml", url, n.qmlPingpong);
                 }),
             QStringLiteral("Qt QML WebSocket"));
     if (wanted("memory-per-connection"))
