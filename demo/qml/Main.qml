@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The demo chat client. It talks to the server only through the public QML API of the
-// SocketTask module: Taro.connectSocket and the task's listeners.
+// The demo chat client's window: the UI only. ChatClient.qml holds the logic (the connection
+// through the SocketTask module's public QML API, the chat protocol, the models).
 import QtQuick
 import QtQuick.Controls.Material
 import QtQuick.Layouts
-import SocketTask
 
 ApplicationWindow {
     id: window
@@ -15,177 +14,18 @@ ApplicationWindow {
     property bool screenshotMode: false
     property string greeting: "Hello from the SocketTask QML client!"
     property string expect: "" // --screenshot also waits for this text from someone else
-    property bool greetingBack: false
-    property bool expectSeen: false
-
-    // The connection, built on the public API.
-    property SocketTask task: null
-    property bool wantConnected: false
-    property int attempt: 0
-    property string ownNick: ""
-    property string errorText: ""
-    // How far the --screenshot run got; main.cpp names it if a step times out.
-    property string stage: "starting"
-
-    // Emitted in --screenshot mode once the greeting came back from the server.
+    // For main.cpp: how far the --screenshot run got, and when it is done.
+    readonly property alias stage: client.stage
     signal roundTripDone
 
-    function connectToServer() {
-        wantConnected = true;
-        reconnectTimer.stop();
-        stage = "connecting to " + urlField.text;
-        Taro.connectSocket({
-                "url": urlField.text.trim(),
-                "fail": result => window.showError(result.errMsg)
-            }).then(made => {
-                if (typeof made.onOpen !== "function")
-                    return; // the fail result: shown already
-                window.task = made;
-                made.onOpen(() => {
-                        window.attempt = 0;
-                        window.stage = "joining as " + nickField.text;
-                        made.send({
-                                "data": JSON.stringify({
-                                        "type": "join",
-                                        "nick": nickField.text
-                                    })
-                            });
-                    });
-                made.onMessage(result => window.receive(result.data));
-                made.onError(result => window.showError(result.errMsg));
-                made.onClose(result => {
-                        if (window.task === made)
-                            window.task = null;
-                        users.clear();
-                        window.ownNick = "";
-                        if (window.wantConnected)
-                            window.scheduleReconnect();
-                    });
-            });
-    }
-
     function disconnectFromServer() {
-        wantConnected = false;
-        reconnectTimer.stop();
-        if (task)
-            task.close({
-                    "code": 1000,
-                    "reason": "bye"
-                });
-    }
-
-    function scheduleReconnect() {
-        // 1 s, 2 s, 4 s ... up to 30 s between tries
-        reconnectTimer.interval = Math.min(30000, 1000 * Math.pow(2, attempt));
-        attempt += 1;
-        reconnectTimer.start();
-    }
-
-    function sendChat() {
-        const text = messageField.text.trim();
-        if (!text || !task || task.readyState !== SocketTask.OPEN)
-            return;
-        task.send({
-                "data": JSON.stringify({
-                        "type": "chat",
-                        "text": text
-                    })
-            }).then(() => messageField.clear(), result => window.showError(result.errMsg));
-    }
-
-    function receive(data) {
-        let message;
-        try {
-            message = JSON.parse(data);
-        } catch (e) {
-            showError("the server sent something that is not JSON");
-            return;
-        }
-        const time = new Date(message.time || Date.now());
-        switch (message.type) {
-        case "welcome":
-            ownNick = message.nick;
-            setUsers(message.users);
-            for (const earlier of message.history || [])
-                addChat(earlier);
-            if (screenshotMode) {
-                stage = "greeting sent";
-                messageField.text = greeting;
-                sendChat();
-            }
-            break;
-        case "chat":
-            addChat(message);
-            break;
-        case "users":
-            setUsers(message.users);
-            break;
-        case "notice":
-        case "error":
-            messages.append({
-                    "kind": message.type,
-                    "nick": "",
-                    "text": message.text,
-                    "time": Qt.formatTime(time, "hh:mm"),
-                    "own": false
-                });
-            break;
-        }
-    }
-
-    function addChat(message) {
-        const own = message.nick === ownNick;
-        messages.append({
-                "kind": "chat",
-                "nick": message.nick,
-                "text": message.text,
-                "time": Qt.formatTime(new Date(message.time), "hh:mm"),
-                "own": own
-            });
-        if (!screenshotMode)
-            return;
-        greetingBack = greetingBack || (own && message.text === greeting);
-        expectSeen = expectSeen || expect === "" || (!own && message.text === expect);
-        if (greetingBack && expectSeen) {
-            stage = "done";
-            shotDelay.start();
-        } else if (greetingBack) {
-            stage = "waiting for \"" + expect + "\" from someone else";
-        }
-    }
-
-    function setUsers(list) {
-        users.clear();
-        for (const name of list)
-            users.append({
-                    "label": name === ownNick ? name + " (you)" : name
-                });
-    }
-
-    function showError(text) {
-        errorText = text;
-    }
-
-    function stateText() {
-        if (task) {
-            switch (task.readyState) {
-            case SocketTask.CONNECTING:
-                return "Connecting…";
-            case SocketTask.OPEN:
-                return ownNick ? "Connected as " + ownNick : "Joining…";
-            case SocketTask.CLOSING:
-                return "Closing…";
-            }
-        }
-        if (reconnectTimer.running)
-            return "Reconnecting in " + Math.round(reconnectTimer.interval / 1000) + " s";
-        return "Disconnected";
+        client.disconnectFromServer();
     }
 
     function stateColor() {
-        if (task && task.readyState === SocketTask.OPEN)
+        if (client.open)
             return "#69f0ae";
-        if (task || reconnectTimer.running)
+        if (client.task || client.reconnecting)
             return "#ffd740";
         return "#bdbdbd";
     }
@@ -197,21 +37,20 @@ ApplicationWindow {
     Material.theme: Material.Light
     Material.accent: Material.Teal
     Material.primary: Material.Teal
-    Component.onCompleted: connectToServer()
-    onClosing: disconnectFromServer() // close 1000 on quit
+    Component.onCompleted: client.connectToServer(urlField.text, nickField.text)
+    onClosing: client.disconnectFromServer() // close 1000 on quit
 
-    ListModel {
-        id: messages
-    }
+    ChatClient {
+        id: client
 
-    ListModel {
-        id: users
-    }
-
-    Timer {
-        id: reconnectTimer
-
-        onTriggered: window.connectToServer()
+        screenshotMode: window.screenshotMode
+        greeting: window.greeting
+        expect: window.expect
+        onRoundTripDone: window.roundTripDone()
+        onSent: text => {
+            if (messageField.text === text)
+                messageField.clear();
+        }
     }
 
     Timer {
@@ -219,13 +58,6 @@ ApplicationWindow {
 
         interval: 0 // once the new message has its delegate
         onTriggered: messageList.positionViewAtEnd()
-    }
-
-    Timer {
-        id: shotDelay
-
-        interval: 300 // let the list settle and render
-        onTriggered: window.roundTripDone()
     }
 
     header: ToolBar {
@@ -255,7 +87,7 @@ ApplicationWindow {
             }
 
             Label {
-                text: window.stateText()
+                text: client.stateText()
                 font.pixelSize: 14
                 Layout.fillWidth: true
                 elide: Text.ElideRight
@@ -266,7 +98,7 @@ ApplicationWindow {
 
                 text: window.serverUrl
                 placeholderText: "ws://host:port"
-                enabled: !window.wantConnected
+                enabled: !client.wantConnected
                 selectByMouse: true
                 Layout.preferredWidth: 220
                 Material.foreground: "white"
@@ -280,7 +112,7 @@ ApplicationWindow {
                 text: window.nick
                 placeholderText: "nickname"
                 maximumLength: 32
-                enabled: !window.wantConnected
+                enabled: !client.wantConnected
                 selectByMouse: true
                 Layout.preferredWidth: 120
                 Material.foreground: "white"
@@ -289,10 +121,10 @@ ApplicationWindow {
             }
 
             Button {
-                text: window.wantConnected ? "Disconnect" : "Connect"
-                highlighted: !window.wantConnected
-                flat: window.wantConnected
-                onClicked: window.wantConnected ? window.disconnectFromServer() : window.connectToServer()
+                text: client.wantConnected ? "Disconnect" : "Connect"
+                highlighted: !client.wantConnected
+                flat: client.wantConnected
+                onClicked: client.wantConnected ? client.disconnectFromServer() : client.connectToServer(urlField.text, nickField.text)
             }
         }
     }
@@ -305,7 +137,7 @@ ApplicationWindow {
         Rectangle {
             Layout.fillWidth: true
             Layout.preferredHeight: bannerText.implicitHeight + 20
-            visible: window.errorText !== ""
+            visible: client.errorText !== ""
             color: "#fdecea"
 
             Label {
@@ -315,7 +147,7 @@ ApplicationWindow {
                 anchors.right: dismiss.left
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.leftMargin: 16
-                text: window.errorText
+                text: client.errorText
                 textFormat: Text.PlainText
                 wrapMode: Text.Wrap
                 color: "#8a1c12"
@@ -327,7 +159,7 @@ ApplicationWindow {
                 anchors.right: parent.right
                 anchors.verticalCenter: parent.verticalCenter
                 text: "✕"
-                onClicked: window.errorText = ""
+                onClicked: client.errorText = ""
             }
         }
 
@@ -345,7 +177,7 @@ ApplicationWindow {
                 spacing: 6
                 topMargin: 12
                 bottomMargin: 12
-                model: messages
+                model: client.messages
                 onCountChanged: scrollToEnd.restart()
 
                 delegate: Item {
@@ -433,7 +265,7 @@ ApplicationWindow {
                 spacing: 0
 
                 Label {
-                    text: "In the room (" + users.count + ")"
+                    text: "In the room (" + client.users.count + ")"
                     font.bold: true
                     font.pixelSize: 14
                     Layout.margins: 12
@@ -443,7 +275,7 @@ ApplicationWindow {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     clip: true
-                    model: users
+                    model: client.users
 
                     delegate: Label {
                         id: userLabel
@@ -478,17 +310,17 @@ ApplicationWindow {
                 id: messageField
 
                 Layout.fillWidth: true
-                placeholderText: window.task && window.task.readyState === SocketTask.OPEN ? "Write a message, Enter sends" : "Not connected"
-                enabled: window.task !== null && window.task.readyState === SocketTask.OPEN
+                placeholderText: client.open ? "Write a message, Enter sends" : "Not connected"
+                enabled: client.open
                 selectByMouse: true
-                onAccepted: window.sendChat()
+                onAccepted: client.sendChat(text)
             }
 
             Button {
                 text: "Send"
                 highlighted: true
                 enabled: messageField.enabled && messageField.text.trim() !== ""
-                onClicked: window.sendChat()
+                onClicked: client.sendChat(messageField.text)
             }
         }
     }
