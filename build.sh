@@ -142,7 +142,9 @@ memcheck)
     vg=(valgrind --tool=memcheck --error-exitcode=1 --errors-for-leak-kinds=definite
         --leak-check=full --show-leak-kinds=definite --suppressions=tests/valgrind.supp --quiet)
     # The C++ suites; the load and soak cases are left to the sanitizer run (too slow here).
-    "${vg[@]}" "$BUILD_DIR/tests/auto/sockettask/tst_sockettask"
+    for section in connect task send close events limits qtfacts; do
+        "${vg[@]}" "$BUILD_DIR/tests/auto/sockettask/tst_$section"
+    done
     "${vg[@]}" "$BUILD_DIR/tests/auto/chatserver/tst_chatserver"
     "${vg[@]}" "$BUILD_DIR/tests/auto/qml/tst_staticengine" "$BUILD_DIR/qml"
     "${vg[@]}" "$BUILD_DIR/tests/reliability/tst_interop"

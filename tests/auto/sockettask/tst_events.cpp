@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+// Events: order, listeners, re-entrancy (docs/contract.md, "Events"): the C++ side, against real WebSocket peers on loopback (tests/shared).
+
+#include "recorder.h"
+#include "testserver.h"
+#include <QMetaEnum>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+#include <SocketTask>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sockettaskbinding_p.h>
+#include <stdexcept>
+#include <sys/socket.h>
+
+class tst_Events : public SocketTaskTestCase
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void events_peerCloseAfterTwoMessages();
+    void events_drop();
+    void events_refusedPort();
+    void events_dnsFailure();
+    void events_handshakeRefused_data();
+    void events_handshakeRefused();
+    void events_listenersAddAndRunInOrder();
+    void events_throwingListener();
+    void events_notRetroactive();
+    void events_neverInsideACall();
+    void events_qtSignals();
+    void events_messageSignalSurvivesAnotherReceiversDisconnect();
+    void events_deleteInsideListener_data();
+    void events_deleteInsideListener();
+    void events_listenerSendsAndCloses();
+    void events_listenersReleasedAfterClose();
+};
+
+void tst_Events::events_peerCloseAfterTwoMessages()
+{
+    // Qt 6.4: both messages, then aboutToClose twice, then disconnected with 4000 "bye".
+    TestServer server(TestServer::TwoThenClose);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    log.attach(task.get());
+    QSignalSpy state(task.get(), &SocketTask::readyStateChanged);
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.events, QStringList({ "open", "message", "message", "close:4000:bye" }));
+    QCOMPARE(log.messages, QVariantList({ "one", "two" }));
+    QCOMPARE(state.size(), 2); // OPEN, CLOSED
+    QCOMPARE(state.at(1).at(0).value<SocketTask::ReadyState>(), SocketTask::CLOSED);
+}
+
+void tst_Events::events_drop()
+{
+    // Qt 6.4 reports closeCode() 1000 after a drop without a close frame: we say 1006.
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    log.attach(task.get());
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.events.size(), 3);
+    QCOMPARE(log.events.at(0), QStringLiteral("open"));
+    QVERIFY2(log.events.at(1).startsWith("error:socketTask:fail "), qPrintable(log.events.at(1)));
+    QVERIFY(log.events.at(1).size() > QStringLiteral("error:socketTask:fail ").size());
+    QCOMPARE(log.events.at(2), QStringLiteral("close:1006:"));
+    QCOMPARE(task->errMsg(), log.events.at(1).mid(6));
+}
+
+void tst_Events::events_refusedPort()
+{
+    // Qt 6.4 signals disconnected before error here; onError must still come first.
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(
+        optionFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort())))));
+    EventLog log;
+    log.attach(task.get());
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(
+        log.events, QStringList({ "error:connectSocket:fail Connection refused", "close:1006:" }));
+    QCOMPARE(task->readyState(), SocketTask::CLOSED);
+}
+
+void tst_Events::events_dnsFailure()
+{
+    std::unique_ptr<SocketTask> task(
+        SocketTask::connectSocket(optionFor(QUrl(QStringLiteral("ws://no-such-host.invalid/")))));
+    EventLog log;
+    log.attach(task.get());
+    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 20000);
+    QCOMPARE(log.events.size(), 2);
+    QVERIFY2(
+        log.events.at(0).startsWith("error:connectSocket:fail "), qPrintable(log.events.at(0)));
+    QVERIFY2(
+        log.events.at(0).contains("not found", Qt::CaseInsensitive), qPrintable(log.events.at(0)));
+    QCOMPARE(log.events.at(1), QStringLiteral("close:1006:"));
+}
+
+void tst_Events::events_handshakeRefused_data()
+{
+    QTest::addColumn<TestServer::Mode>("mode");
+    QTest::addColumn<QString>("status");
+    QTest::newRow("403") << TestServer::Refuse403 << "403 (Forbidden).";
+    QTest::newRow("404") << TestServer::Refuse404 << "404 (Not Found).";
+}
+
+void tst_Events::events_handshakeRefused()
+{
+    // Qt 6.4.2 leaves the socket in ConnectingState after a refused handshake.
+    QFETCH(TestServer::Mode, mode);
+    QFETCH(QString, status);
+    TestServer server(mode);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    log.attach(task.get());
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.events.size(), 2);
+    QVERIFY2(
+        log.events.at(0).startsWith("error:connectSocket:fail "), qPrintable(log.events.at(0)));
+    QCOMPARE(log.events.at(0),
+        QStringLiteral("error:connectSocket:fail Unhandled http status code: %1").arg(status));
+    QCOMPARE(log.events.at(1), QStringLiteral("close:1006:"));
+    QCOMPARE(task->ws()->state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(SocketTask::liveTaskCount(), 0);
+}
+
+void tst_Events::events_listenersAddAndRunInOrder()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QStringList order;
+    for (int i = 0; i < 3; ++i) {
+        task->onOpen([&order, i](const auto &) { order << QStringLiteral("open%1").arg(i); });
+        task->onMessage([&order, i](const auto &) { order << QStringLiteral("message%1").arg(i); });
+        task->onClose([&order, i](const auto &) { order << QStringLiteral("close%1").arg(i); });
+    }
+    task->onOpen([&](const auto &) { task->send(SocketTask::SendOption(QStringLiteral("hi"))); });
+    task->onMessage([&](const auto &) { task->close(); });
+    QTRY_COMPARE(order.size(), 9);
+    QCOMPARE(order,
+        QStringList({ "open0", "open1", "open2", "message0", "message1", "message2", "close0",
+            "close1", "close2" }));
+}
+
+void tst_Events::events_throwingListener()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QStringList ran;
+    task->onOpen([](const auto &) { throw std::runtime_error("boom in open"); });
+    task->onOpen([&](const auto &) { ran << "open"; });
+    task->onMessage([](const auto &) { throw 42; });
+    task->onMessage([&](const auto &) { ran << "message"; });
+    task->onClose([&](const auto &) { ran << "close"; });
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression("onOpen listener threw: boom in open"));
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression("onMessage listener threw a non-standard exception"));
+    task->send(SocketTask::SendOption(QStringLiteral("x")));
+    QTRY_COMPARE(ran.size(), 2);
+    task->close();
+    QTRY_COMPARE(ran, QStringList({ "open", "message", "close" }));
+    // a throwing callback is logged too, and the call still completes
+    CallbackLog calls;
+    SocketTask::CloseOption option;
+    option.setFail([](const CallbackResult &) { throw std::runtime_error("boom in fail"); });
+    option.setComplete([&](const CallbackResult &r) { calls.record("complete", r); });
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression("fail threw: boom in fail"));
+    task->close(option);
+    QCOMPARE(calls.calls, QStringList({ "complete" }));
+}
+
+void tst_Events::events_notRetroactive()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    int late = 0;
+    task->onOpen([&](const auto &) { ++late; });
+    handlePostedEvents();
+    QCOMPARE(late, 0);
+    // a listener added while an event is delivered hears the next one, not that one
+    QStringList heard;
+    task->onMessage([&](const SocketTask::OnMessageCallbackResult &r) {
+        if (heard.isEmpty())
+            task->onMessage([&](const SocketTask::OnMessageCallbackResult &r2) {
+                heard << "inner:" + r2.data.toString();
+            });
+        heard << "outer:" + r.data.toString();
+    });
+    task->send(SocketTask::SendOption(QStringLiteral("a")));
+    task->send(SocketTask::SendOption(QStringLiteral("b")));
+    QTRY_COMPARE(heard.size(), 3);
+    QCOMPARE(heard, QStringList({ "outer:a", "outer:b", "inner:b" }));
+}
+
+void tst_Events::events_neverInsideACall()
+{
+    // A listener added right after connectSocket hears onOpen; close() reports later.
+    TestServer server(TestServer::Echo);
+    bool insideCall = false;
+    QStringList seen;
+    SocketTask::ConnectOption option = optionFor(server.url());
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
+    auto check = [&](const char *what) {
+        if (insideCall)
+            seen << QStringLiteral("INSIDE:") + what;
+        else
+            seen << QString::fromLatin1(what);
+    };
+    task->onOpen([&](const auto &) { check("open"); });
+    task->onMessage([&](const auto &) { check("message"); });
+    task->onError([&](const auto &) { check("error"); });
+    task->onClose([&](const auto &) { check("close"); });
+    QTRY_COMPARE(seen, QStringList({ "open" }));
+    insideCall = true;
+    task->send(SocketTask::SendOption(QStringLiteral("x")));
+    task->close(SocketTask::CloseOption(4000, QStringLiteral("x")));
+    insideCall = false;
+    QTRY_COMPARE(seen.size(), 2);
+    QCOMPARE(seen, QStringList({ "open", "close" })); // the echo raced the close: not delivered
+}
+
+void tst_Events::events_messageSignalSurvivesAnotherReceiversDisconnect()
+{
+    // A receiver that disconnects everything it had (only readyStateChanged) takes nothing from
+    // another receiver of messageReceived.
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QObject hearer, other;
+    QStringList heard;
+    QObject::connect(task.get(), &SocketTask::messageReceived, &hearer,
+        [&](const SocketTask::OnMessageCallbackResult &r) { heard << r.data.toString(); });
+    QObject::connect(task.get(), &SocketTask::readyStateChanged, &other, [] {});
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    QObject::disconnect(task.get(), nullptr, &other, nullptr);
+    task->send(QStringLiteral("still heard"));
+    QTRY_COMPARE(heard, QStringList({ "still heard" }));
+    {
+        QObject gone; // a receiver that is destroyed disconnects too
+        QObject::connect(task.get(), &SocketTask::errMsgChanged, &gone, [] {});
+    }
+    task->send(QStringLiteral("and again"));
+    QTRY_COMPARE(heard, QStringList({ "still heard", "and again" }));
+    QObject::disconnect(task.get(), &SocketTask::messageReceived, &hearer, nullptr);
+    QSignalSpy later(task.get(), &SocketTask::messageReceived); // connected again: heard
+    task->send(QStringLiteral("spied"));
+    QTRY_COMPARE(later.size(), 1);
+    QCOMPARE(heard.size(), 2);
+}
+
+void tst_Events::events_qtSignals()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QSignalSpy opened(task.get(), &SocketTask::opened);
+    QSignalSpy message(task.get(), &SocketTask::messageReceived);
+    QSignalSpy error(task.get(), &SocketTask::errorOccurred);
+    QSignalSpy closed(task.get(), &SocketTask::closed);
+    QSignalSpy errMsg(task.get(), &SocketTask::errMsgChanged);
+    QTRY_COMPARE(opened.size(), 1);
+    task->send(SocketTask::SendOption(QStringLiteral("ping")));
+    QCOMPARE(errMsg.size(), 1);
+    QCOMPARE(errMsg.at(0).at(0).toString(), QStringLiteral("sendSocketMessage:ok"));
+    QTRY_COMPARE(message.size(), 1);
+    QCOMPARE(message.at(0).at(0).value<SocketTask::OnMessageCallbackResult>().data.toString(),
+        QStringLiteral("ping"));
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(error.size(), 1);
+    QVERIFY(!error.at(0).at(0).value<SocketTask::OnErrorCallbackResult>().errMsg.isEmpty());
+    QCOMPARE(closed.at(0).at(0).value<SocketTask::OnCloseCallbackResult>().code, 1006);
+}
+
+void tst_Events::events_deleteInsideListener_data()
+{
+    QTest::addColumn<QString>("where");
+    QTest::addColumn<TestServer::Mode>("mode");
+    QTest::addColumn<QString>("trigger");
+    QTest::newRow("onOpen") << "open" << TestServer::Echo << "";
+    QTest::newRow("onMessage (inside Qt's message signal)")
+        << "message" << TestServer::Echo << "burst 5";
+    QTest::newRow("onError") << "error" << TestServer::Echo << "drop";
+    QTest::newRow("onClose") << "close" << TestServer::Echo << "close 4000 bye";
+    QTest::newRow("onMessage of a peer that closes") << "message" << TestServer::TwoThenClose << "";
+}
+
+void tst_Events::events_deleteInsideListener()
+{
+    QFETCH(QString, where);
+    QFETCH(TestServer::Mode, mode);
+    QFETCH(QString, trigger);
+    TestServer server(mode);
+    SocketTask *task = SocketTask::connectSocket(optionFor(server.url()));
+    QPointer<SocketTask> alive(task);
+    QPointer<QWebSocket> ws(task->ws());
+    QStringList after;
+    auto del = [&](const QString &event) {
+        if (event == where && alive)
+            delete alive.data();
+    };
+    task->onOpen([&, task](const auto &) {
+        if (!trigger.isEmpty())
+            task->send(SocketTask::SendOption(trigger));
+        del("open");
+    });
+    task->onOpen([&](const auto &) { after << "open"; });
+    task->onMessage([&](const auto &) { del("message"); });
+    task->onMessage([&](const auto &) { after << "message"; });
+    task->onError([&](const auto &) { del("error"); });
+    task->onError([&](const auto &) { after << "error"; });
+    task->onClose([&](const auto &) { del("close"); });
+    task->onClose([&](const auto &) { after << "close"; });
+    QTRY_VERIFY(!alive);
+    QTRY_VERIFY(!ws); // the QWebSocket goes too, later if it was busy emitting
+    handlePostedEvents();
+    // no listener after the deleting one ran for that event, nor any later
+    QVERIFY2(!after.contains(where), qPrintable(after.join(',')));
+    QCOMPARE(SocketTask::liveTaskCount(), 0);
+}
+
+void tst_Events::events_listenerSendsAndCloses()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    task->onOpen(
+        [&](const auto &) { task->send(SocketTask::SendOption(QStringLiteral("from onOpen"))); });
+    task->onMessage([&](const auto &) {
+        task->close(SocketTask::CloseOption(4005, QStringLiteral("from onMessage")));
+    });
+    log.attach(task.get());
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.events, QStringList({ "open", "message", "close:4005:from onMessage" }));
+    QCOMPARE(server.received, QVariantList({ "from onOpen" }));
+}
+
+void tst_Events::events_listenersReleasedAfterClose()
+{
+    // After onClose nothing more is heard, so what listeners hold is let go (no cycles through
+    // JS closures). A listener added by onError for onClose still hears it.
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    auto held = std::make_shared<int>(0);
+    QStringList heard;
+    task->onMessage([held](const auto &) {});
+    task->onError([&](const auto &) {
+        task->onClose([&](const auto &) { heard << "close added by onError"; });
+    });
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    QCOMPARE(held.use_count(), 2);
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
+    QTRY_COMPARE(heard, QStringList({ "close added by onError" }));
+    QCOMPARE(held.use_count(), 1);
+    task->onClose([held](const auto &) {}); // too late: not kept
+    QCOMPARE(held.use_count(), 1);
+}
+
+QTEST_GUILESS_MAIN(tst_Events)
+#include "tst_events.moc"

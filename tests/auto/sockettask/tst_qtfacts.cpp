@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// Qt 6.4.2's traps (docs/qt-versions.md) not covered by the other sections: the C++ side, against real WebSocket peers on loopback (tests/shared).
+
+#include "recorder.h"
+#include "testserver.h"
+#include <QMetaEnum>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+#include <SocketTask>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sockettaskbinding_p.h>
+#include <stdexcept>
+#include <sys/socket.h>
+
+class tst_QtFacts : public SocketTaskTestCase
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fact_freshWebSocketPerTask();
+    void fact_noCloseWarningWhileConnecting();
+    void fact_sendAfterDropBeforeOnClose();
+    void fact_invalidUrlRejectedBeforeOpen();
+};
+
+void tst_QtFacts::fact_freshWebSocketPerTask()
+{
+    // closeCode()/closeReason() stick across open() on one QWebSocket: a task never reuses one.
+    TestServer peer(TestServer::TwoThenClose);
+    std::unique_ptr<SocketTask> first(SocketTask::connectSocket(optionFor(peer.url())));
+    EventLog firstLog;
+    firstLog.attach(first.get());
+    QTRY_VERIFY(firstLog.closed());
+    QCOMPARE(firstLog.close.code, 4000);
+    TestServer refusing(TestServer::Refuse403);
+    std::unique_ptr<SocketTask> second(SocketTask::connectSocket(optionFor(refusing.url())));
+    EventLog secondLog;
+    secondLog.attach(second.get());
+    QVERIFY(first->ws() != second->ws());
+    QTRY_VERIFY(secondLog.closed());
+    QCOMPARE(secondLog.close.code, 1006);
+    QCOMPARE(secondLog.close.reason, QString());
+}
+
+void tst_QtFacts::fact_noCloseWarningWhileConnecting()
+{
+    // Qt 6.4's close() while connecting warns "Invalid socket descriptor" and emits an error.
+    QTest::failOnWarning(QRegularExpression(".*"));
+    TestServer server(TestServer::Hang);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    log.attach(task.get());
+    QTRY_COMPARE(server.connections, 1);
+    task->close();
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.events, QStringList({ "close:1006:" }));
+}
+
+void tst_QtFacts::fact_sendAfterDropBeforeOnClose()
+{
+    // Qt 6.4's send on a socket that is gone returns 0 and says nothing; we say so.
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    EventLog log;
+    log.attach(task.get());
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    CallbackLog calls;
+    // Runs after the task heard disconnected, before onClose is delivered.
+    connect(task->ws(), &QWebSocket::disconnected, this, [&] {
+        QCOMPARE(task->readyState(), SocketTask::OPEN);
+        task->send(withCallbacks(
+            SocketTask::SendOption(QStringLiteral("into the void")), calls.callbacks()));
+    });
+    task->send(SocketTask::SendOption(QStringLiteral("drop")));
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
+    QCOMPARE(calls.results.at(0).errMsg,
+        QStringLiteral("sendSocketMessage:fail WebSocket is not connected"));
+}
+
+void tst_QtFacts::fact_invalidUrlRejectedBeforeOpen()
+{
+    // Qt 6.4's open() emits error synchronously for a bad scheme, and no disconnected after it:
+    // such a URL never reaches QWebSocket.
+    TestServer server(TestServer::Hang);
+    QUrl http = server.url();
+    http.setScheme(QStringLiteral("http"));
+    CallbackLog calls;
+    QCOMPARE(SocketTaskBinding::connectSocket(looseOptionFor(http), calls.callbacks()), nullptr);
+    QCOMPARE(calls.results.at(0).errMsg,
+        QStringLiteral("connectSocket:fail request:fail invalid url \"%1\"").arg(http.toString()));
+    QTest::qWait(50);
+    QCOMPARE(server.connections, 0);
+}
+
+QTEST_GUILESS_MAIN(tst_QtFacts)
+#include "tst_qtfacts.moc"
