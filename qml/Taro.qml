@@ -2,6 +2,7 @@
 pragma Singleton
 import QtQml
 import SocketTask
+import "globallisteners.js" as GlobalListeners
 
 // Checks, errMsg strings, event order and the Promises are C++'s (the core, and the plugin's
 // SocketTaskBackend); this file only keeps the latest task and the module's global listeners.
@@ -33,14 +34,6 @@ QtObject {
     */
     property SocketTask latestTask: null
 
-    // Listeners of onSocketOpen/Message/Error/Close; they hear whichever task is the latest.
-    readonly property var _globalListeners: ({
-            "open": [],
-            "message": [],
-            "error": [],
-            "close": []
-        })
-
     onMaxConcurrentTasksChanged: {
         SocketTaskBackend.maxConcurrentTasks = maxConcurrentTasks;
         // A refused value (negative) leaves the limit as it was: say so here too.
@@ -62,10 +55,7 @@ QtObject {
         const task = made.task;
         if (task) {
             latestTask = task;
-            for (const kind in _globalListeners) {
-                for (const listener of _globalListeners[kind])
-                    _forward(task, kind, listener);
-            }
+            GlobalListeners.attach(taro, task);
         }
         return made.promise;
     }
@@ -94,7 +84,8 @@ QtObject {
         tasks made after it was added.
     */
     function onSocketOpen(listener) {
-        _addGlobal("open", "Taro.onSocketOpen", listener);
+        if (SocketTaskBackend.isListener("Taro.onSocketOpen", listener))
+            GlobalListeners.add(taro, "open", listener);
     }
 
     /*!
@@ -103,7 +94,8 @@ QtObject {
         tasks made after it was added.
     */
     function onSocketMessage(listener) {
-        _addGlobal("message", "Taro.onSocketMessage", listener);
+        if (SocketTaskBackend.isListener("Taro.onSocketMessage", listener))
+            GlobalListeners.add(taro, "message", listener);
     }
 
     /*!
@@ -112,7 +104,8 @@ QtObject {
         tasks made after it was added.
     */
     function onSocketError(listener) {
-        _addGlobal("error", "Taro.onSocketError", listener);
+        if (SocketTaskBackend.isListener("Taro.onSocketError", listener))
+            GlobalListeners.add(taro, "error", listener);
     }
 
     /*!
@@ -121,37 +114,7 @@ QtObject {
         tasks made after it was added.
     */
     function onSocketClose(listener) {
-        _addGlobal("close", "Taro.onSocketClose", listener);
-    }
-
-    function _addGlobal(kind, api, listener) {
-        if (!SocketTaskBackend.isListener(api, listener))
-            return;
-        _globalListeners[kind].push(listener);
-        if (latestTask)
-            _forward(latestTask, kind, listener);
-    }
-
-    // A task listener that passes the event on while its task is the latest one. The task
-    // runs it like its own listeners: in order, and a throw is logged.
-    function _forward(task, kind, listener) {
-        const relay = result => {
-            if (task === taro.latestTask)
-                listener(result);
-        };
-        switch (kind) {
-        case "open":
-            task.onOpen(relay);
-            break;
-        case "message":
-            task.onMessage(relay);
-            break;
-        case "error":
-            task.onError(relay);
-            break;
-        case "close":
-            task.onClose(relay);
-            break;
-        }
+        if (SocketTaskBackend.isListener("Taro.onSocketClose", listener))
+            GlobalListeners.add(taro, "close", listener);
     }
 }
