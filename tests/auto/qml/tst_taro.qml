@@ -769,6 +769,13 @@ TestCase {
         compare(box.value.errMsg, "connectSocket:fail exceed max concurrent socket tasks: 7");
     }
 
+    // Taro's own API only: its helpers live in globallisteners.js, not on the singleton.
+    function test_helpersAreNotMembers() {
+        for (const name of ["_forward", "_addGlobal", "_globalListeners", "forward", "add", "attach"])
+            compare(typeof Taro[name], "undefined", name);
+        compare(typeof Taro.onSocketMessage, "function");
+    }
+
     function test_legacy_globalApi() {
         // Before any live task: not connected.
         const first = TestHelper.server("Echo");
