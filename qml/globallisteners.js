@@ -2,6 +2,14 @@
 // Taro's global listeners (onSocketOpen/Message/Error/Close), kept here rather than as members
 // of Taro so that they are not part of its API. One copy per Taro, that is per engine.
 
+// The task's method that adds a listener of each kind.
+const adders = {
+    "open": "onOpen",
+    "message": "onMessage",
+    "error": "onError",
+    "close": "onClose"
+};
+
 const listeners = {
     "open": [],
     "message": [],
@@ -31,18 +39,5 @@ function forward(taro, task, kind, listener) {
         if (task === taro.latestTask)
             listener(result);
     };
-    switch (kind) {
-    case "open":
-        task.onOpen(relay);
-        break;
-    case "message":
-        task.onMessage(relay);
-        break;
-    case "error":
-        task.onError(relay);
-        break;
-    case "close":
-        task.onClose(relay);
-        break;
-    }
+    task[adders[kind]](relay);
 }
