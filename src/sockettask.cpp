@@ -8,6 +8,21 @@ Q_LOGGING_CATEGORY(lcSocketTask, "sockettask", QtInfoMsg)
 
 namespace {
 
+// User code (listeners, callbacks) may throw; that must not stop the others or the task.
+template<typename Fn, typename Arg>
+void invokeUserCode(const Fn &fn, const Arg &arg, const char *what, int taskId)
+{
+    if (!fn)
+        return;
+    try {
+        fn(arg);
+    } catch (const std::exception &e) {
+        qCWarning(lcSocketTask, "task %d: %s threw: %s", taskId, what, e.what());
+    } catch (...) {
+        qCWarning(lcSocketTask, "task %d: %s threw a non-standard exception", taskId, what);
+    }
+}
+
 std::atomic<int> s_nextId { 1 };
 std::atomic<int> s_liveTasks { 0 };
 std::atomic<int> s_maxConcurrentTasks { Default::maxConcurrentTasks };
@@ -169,6 +184,26 @@ void SocketTaskPrivate::post(Event &&event, Guard &guard)
     if (event.kind == Event::Message && state == SocketTask::CLOSING)
         return;
     events.post(std::move(event), guard);
+}
+
+template<typename Result>
+void SocketTaskPrivate::notify(const Result &result, void (SocketTask::*signal)(const Result &),
+    const char *what, Guard &guard)
+{
+    // Listeners added while this runs hear the next event, not this one.
+    const Listeners<Result> &all = listeners<Result>();
+    const size_t count = all.size();
+    for (size_t i = 0; i < count; ++i) {
+        invokeUserCode(*all[i], result, what, id);
+        if (guard.isDead())
+            return;
+    }
+    // Messages are many: skip their emission when no slot listens.
+    if constexpr (std::is_same_v<Result, SocketTask::OnMessageCallbackResult>) {
+        if (!messageReceivedIsConnected())
+            return;
+    }
+    Q_EMIT(q->*signal)(result);
 }
 
 void SocketTaskPrivate::deliver(Event &event, Guard &guard)

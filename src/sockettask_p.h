@@ -19,21 +19,6 @@
 #include <type_traits>
 #include <vector>
 
-// User code (listeners, callbacks) may throw; that must not stop the others or the task.
-template<typename Fn, typename Arg>
-void invokeUserCode(const Fn &fn, const Arg &arg, const char *what, int taskId)
-{
-    if (!fn)
-        return;
-    try {
-        fn(arg);
-    } catch (const std::exception &e) {
-        qCWarning(lcSocketTask, "task %d: %s threw: %s", taskId, what, e.what());
-    } catch (...) {
-        qCWarning(lcSocketTask, "task %d: %s threw a non-standard exception", taskId, what);
-    }
-}
-
 struct SocketTaskEvent
 {
     enum Kind { Open, Message, Close } kind;
@@ -148,25 +133,10 @@ private:
         return std::get<Listeners<Result>>(allListeners);
     }
 
+    // Runs the listeners of `result`'s kind, then emits `signal` (sockettask.cpp).
     template<typename Result>
     void notify(const Result &result, void (SocketTask::*signal)(const Result &), const char *what,
-        Guard &guard)
-    {
-        // Listeners added while this runs hear the next event, not this one.
-        const Listeners<Result> &all = listeners<Result>();
-        const size_t count = all.size();
-        for (size_t i = 0; i < count; ++i) {
-            invokeUserCode(*all[i], result, what, id);
-            if (guard.isDead())
-                return;
-        }
-        // Messages are many: skip their emission when no slot listens.
-        if constexpr (std::is_same_v<Result, SocketTask::OnMessageCallbackResult>) {
-            if (!messageReceivedIsConnected())
-                return;
-        }
-        Q_EMIT(q->*signal)(result);
-    }
+        Guard &guard);
 
     Events events;
     Phase phase = Phase::Handshake;
