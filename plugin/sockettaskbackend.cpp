@@ -76,6 +76,9 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
                             .property(QStringLiteral("Object"))
                             .property(QStringLiteral("prototype"));
     backends->insert(engine, this);
+    // The limit's one home is the core: hear every change, from QML, C++ or another engine.
+    connect(SocketTaskLimits::instance(), &SocketTaskLimits::maxConcurrentTasksChanged, this,
+        &SocketTaskBackend::maxConcurrentTasksChanged);
 }
 
 SocketTaskBackend::~SocketTaskBackend()
@@ -390,8 +393,5 @@ int SocketTaskBackend::maxConcurrentTasks() const
 
 void SocketTaskBackend::setMaxConcurrentTasks(int limit)
 {
-    if (limit == SocketTask::maxConcurrentTasks())
-        return;
-    SocketTask::setMaxConcurrentTasks(limit);
-    Q_EMIT maxConcurrentTasksChanged();
+    SocketTask::setMaxConcurrentTasks(limit); // the core tells of a change (see the constructor)
 }

@@ -34,12 +34,16 @@ QtObject {
     */
     property SocketTask latestTask: null
 
+    // The limit lives in the core. A value set here goes there (a refused one is undone); a
+    // change made anywhere else (C++, another engine) comes back through the backend's signal.
     onMaxConcurrentTasksChanged: {
         SocketTaskBackend.maxConcurrentTasks = maxConcurrentTasks;
-        // A refused value (negative) leaves the limit as it was: say so here too.
         if (SocketTaskBackend.maxConcurrentTasks !== maxConcurrentTasks)
             maxConcurrentTasks = SocketTaskBackend.maxConcurrentTasks;
     }
+    Component.onCompleted: SocketTaskBackend.maxConcurrentTasksChanged.connect(() => {
+            taro.maxConcurrentTasks = SocketTaskBackend.maxConcurrentTasks;
+        })
 
     /*!
         \qmlmethod Promise Taro::connectSocket(object options)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "sockettask_p.h"
+#include "sockettaskbinding_p.h"
 
 #include <QTimerEvent>
 #include <QWebSocket>
@@ -705,8 +706,11 @@ int SocketTask::maxConcurrentTasks()
 */
 void SocketTask::setMaxConcurrentTasks(int limit)
 {
+    const int before = s_maxConcurrentTasks.load();
     setLimit(
         s_maxConcurrentTasks, limit, 0, "setMaxConcurrentTasks: the limit is 0 (none) or more");
+    if (s_maxConcurrentTasks.load() != before) // the QML module follows the value through this
+        Q_EMIT SocketTaskLimits::instance()->maxConcurrentTasksChanged();
 }
 /*!
     Returns how many tasks are live (made and not yet CLOSED) in this process.

@@ -71,6 +71,12 @@ void SocketTaskBinding::closeSocket(
         [&](SocketTask *live) { close(live, option, callbacks); });
 }
 
+SocketTaskLimits *SocketTaskLimits::instance()
+{
+    static SocketTaskLimits *const limits = new SocketTaskLimits; // lives as long as the process
+    return limits;
+}
+
 QString SocketTaskBinding::typeName(const QVariant &value)
 {
     return ErrMsg::typeName(value);

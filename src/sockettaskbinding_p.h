@@ -45,4 +45,20 @@ public:
     static QString typeName(const QVariant &value);
 };
 
+// Tells that a process-wide limit changed, whichever thread or API changed it: the QML module
+// keeps Taro.maxConcurrentTasks bound to the core's value through it.
+class SOCKETTASK_EXPORT SocketTaskLimits : public QObject
+{
+    Q_OBJECT
+
+public:
+    static SocketTaskLimits *instance();
+
+Q_SIGNALS:
+    void maxConcurrentTasksChanged();
+
+private:
+    SocketTaskLimits() = default;
+};
+
 Q_DECLARE_METATYPE(SocketTaskBinding::ScriptType)

@@ -55,6 +55,9 @@ public:
         return server.serverPort();
     }
     Q_INVOKABLE int liveTaskCount() const { return SocketTask::liveTaskCount(); }
+    // The core's limit, set and read from C++ as a Widgets part of an app would.
+    Q_INVOKABLE void setMaxConcurrentTasks(int limit) { SocketTask::setMaxConcurrentTasks(limit); }
+    Q_INVOKABLE int maxConcurrentTasks() const { return SocketTask::maxConcurrentTasks(); }
     Q_INVOKABLE void setMaxIncomingMessageSize(double bytes)
     {
         SocketTask::setMaxIncomingMessageSize(qint64(bytes));

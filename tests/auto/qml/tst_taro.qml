@@ -769,6 +769,18 @@ TestCase {
         compare(box.value.errMsg, "connectSocket:fail exceed max concurrent socket tasks: 7");
     }
 
+    // The limit lives in the core: a change made from C++ is what Taro says, before and after
+    // QML set it.
+    function test_limit_oneHome() {
+        TestHelper.setMaxConcurrentTasks(3);
+        compare(Taro.maxConcurrentTasks, 3);
+        Taro.maxConcurrentTasks = 4;
+        compare(TestHelper.maxConcurrentTasks(), 4);
+        TestHelper.setMaxConcurrentTasks(6);
+        compare(Taro.maxConcurrentTasks, 6);
+        Taro.maxConcurrentTasks = 5;
+    }
+
     // Taro's own API only: its helpers live in globallisteners.js, not on the singleton.
     function test_helpersAreNotMembers() {
         for (const name of ["_forward", "_addGlobal", "_globalListeners", "forward", "add", "attach"])
