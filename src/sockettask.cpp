@@ -157,7 +157,7 @@ void SocketTaskPrivate::recordError(const QString &errMsg, int closeCode)
         return;
     qCDebug(lcSocketTask, "task %d: %s", id, qPrintable(errMsg));
     error = errMsg;
-    ending = SocketTask::OnCloseCallbackResult(closeCode, QString());
+    ending = closeCode;
 }
 
 void SocketTaskPrivate::failConnection()
@@ -236,8 +236,9 @@ void SocketTaskPrivate::finish(Guard &guard)
 {
     // A close frame came (or we sent one): the peer's code and reason. Otherwise the end we
     // decided (Qt 6.4 would say 1000 for a failure).
-    const SocketTask::OnCloseCallbackResult result = ending.value_or(
-        SocketTask::OnCloseCallbackResult(socket.closeCode(), socket.closeReason()));
+    const SocketTask::OnCloseCallbackResult result = ending
+        ? SocketTask::OnCloseCallbackResult(*ending, QString())
+        : SocketTask::OnCloseCallbackResult(socket.closeCode(), socket.closeReason());
     socket.stopListening();
     timeout.stop();
     qCDebug(lcSocketTask, "task %d: closed %d %s", id, result.code, qPrintable(result.reason));
@@ -360,7 +361,7 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
     if (state == SocketTask::CONNECTING) {
         // The attempt is aborted, with 1006 and no onError; forget what the handshake may
         // already have queued (the user never saw OPEN).
-        ending = SocketTask::OnCloseCallbackResult();
+        ending = Default::abnormalCloseCode;
         events.clear();
         failConnection();
     } else {

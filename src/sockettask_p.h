@@ -150,7 +150,7 @@ private:
     bool messageSlots = false; // see messageReceivedIsConnected
     std::atomic<bool> messageSlotsChanged { false };
     QString error; // the first error, reported just before onClose
-    // What onClose tells when we decided the end (a failure, the user's abort); unset: the
-    // close frame the socket saw tells.
-    std::optional<SocketTask::OnCloseCallbackResult> ending;
+    // The close code onClose tells when we decided the end (a failure, the user's abort), with
+    // no reason; unset: the close frame the socket saw tells.
+    std::optional<int> ending;
 };
