@@ -12,6 +12,8 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <memory>
+
 using CallbackResult = SocketTask::CallbackResult;
 
 // Records every event of a task as one line, so a test can compare the whole sequence.
@@ -98,6 +100,19 @@ inline quint16 closedPort()
     QTcpServer server;
     server.listen(QHostAddress::LocalHost, 0);
     return server.serverPort();
+}
+
+// A task connected to `url`, its events recorded in `log`, once it is OPEN (or after 5 s: the
+// caller checks its readyState).
+inline std::unique_ptr<SocketTask> openTask(const QUrl &url, EventLog *log)
+{
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(url)));
+    if (!task)
+        return task;
+    log->attach(task.get());
+    if (!QTest::qWaitFor([&task] { return task->readyState() == SocketTask::OPEN; }, 5000))
+        qWarning() << "openTask: not OPEN after 5 s:" << log->events;
+    return task;
 }
 
 // The fixture: each test starts with no live task and the default limit, and leaves none.

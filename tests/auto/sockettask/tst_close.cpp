@@ -50,10 +50,9 @@ void tst_Close::close_code()
     QFETCH(int, code);
     QFETCH(bool, ok);
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
     SocketTask::CloseOption option;
     option.setCode(code);
@@ -106,10 +105,9 @@ void tst_Close::close_looseOptions()
     QFETCH(QVariant, option);
     QFETCH(QString, errMsg);
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
     SocketTaskBinding::close(task.get(), option, calls.callbacks());
     QCOMPARE(calls.results.at(0).errMsg, errMsg);
@@ -127,10 +125,9 @@ void tst_Close::close_looseOptions()
 void tst_Close::close_reasonLength()
 {
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     const QString tooLongAscii(124, 'r');
     const QString tooLongUtf8 = QString(42, QChar(0x20AC)); // 42 x 3 bytes = 126
     for (const QString &reason : { tooLongAscii, tooLongUtf8 }) {
@@ -182,10 +179,9 @@ void tst_Close::close_whileConnecting()
 void tst_Close::close_whileOpen()
 {
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->close(SocketTask::CloseOption(4001, QStringLiteral("done here")));
     QCOMPARE(task->readyState(), SocketTask::CLOSING);
     QCOMPARE(log.events, QStringList({ "open" })); // Qt closes synchronously; we report later
@@ -199,10 +195,9 @@ void tst_Close::close_whileOpen()
 void tst_Close::close_whileClosing()
 {
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->close(SocketTask::CloseOption(4002, QStringLiteral("first")));
     CallbackLog calls;
     task->close(
@@ -222,10 +217,9 @@ void tst_Close::close_messagesArrivingWhileClosingAreDropped()
     // close frame and receive them first. Either way nothing is heard after close(), as in a
     // browser (an only OPEN WebSocket fires message).
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->send(QStringLiteral("burst 50"));
     task->close(SocketTask::CloseOption(4000, QStringLiteral("enough")));
     QTRY_VERIFY(log.closed());

@@ -60,10 +60,9 @@ void tst_Events::events_drop()
 {
     // Qt 6.4 reports closeCode() 1000 after a drop without a close frame: we say 1006.
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->send(SocketTask::SendOption(QStringLiteral("drop")));
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.events.size(), 3);

@@ -152,10 +152,9 @@ void tst_Limits::incomingLimit()
     }
     SocketTask::setMaxIncomingMessageSize(1024);
     auto restore = qScopeGuard([] { SocketTask::setMaxIncomingMessageSize(64 * 1024 * 1024); });
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->send(SocketTask::SendOption(QStringLiteral("big 1024"))); // at the limit: fine
     QTRY_COMPARE(log.messages.size(), 1);
     task->send(SocketTask::SendOption(QStringLiteral("big 1025")));

@@ -66,10 +66,9 @@ void tst_QtFacts::fact_sendAfterDropBeforeOnClose()
 {
     // Qt 6.4's send on a socket that is gone returns 0 and says nothing; we say so.
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
     // Runs after the task heard disconnected, before onClose is delivered.
     connect(task->ws(), &QWebSocket::disconnected, this, [&] {

@@ -37,10 +37,9 @@ private Q_SLOTS:
 void tst_Send::send_textAndBinary()
 {
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
     SocketTask::SendOption text;
     text.setData(QStringLiteral("héllo 🌍"));
@@ -277,10 +276,9 @@ void tst_Send::send_notOpen()
 void tst_Send::send_manyInOrder()
 {
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
     const int n = 2000;
     for (int i = 0; i < n; ++i)
         task->send(SocketTask::SendOption(QString::number(i)));
