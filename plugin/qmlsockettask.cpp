@@ -7,6 +7,10 @@
 
 #include <QJSEngine>
 #include <QMetaMethod>
+#include <QQmlEngineExtensionPlugin>
+
+// SocketTask.Impl is linked into this plugin: the engine finds it among the static plugins.
+Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
 
 /*!
     \qmlmodule SocketTask 1.0

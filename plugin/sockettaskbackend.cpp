@@ -100,7 +100,7 @@ SocketTaskBackend *SocketTaskBackend::of(QJSEngine *engine)
         return existing;
     // The element can be used before anything touched the singleton: make it the QML way.
     if (auto *qmlEngine = qobject_cast<QQmlEngine *>(engine)) {
-        const int id = qmlTypeId("SocketTask", 1, 0, "SocketTaskBackend");
+        const int id = qmlTypeId("SocketTask.Impl", 1, 0, "SocketTaskBackend");
         if (auto *made = qmlEngine->singletonInstance<SocketTaskBackend *>(id))
             return made;
     }

@@ -11,6 +11,7 @@
 class QJSEngine;
 class QQmlEngine;
 class QmlSocketTask;
+Q_MOC_INCLUDE("qmlsockettask.h")
 
 // One per QML engine: what the Taro facade (qml/Taro.qml) and the SocketTask element need from
 // C++. It converts between JavaScript and the core's types and decides no rule of its own.

@@ -2,6 +2,7 @@
 pragma Singleton
 import QtQml
 import SocketTask
+import SocketTask.Impl
 import "globallisteners.js" as GlobalListeners
 
 // Checks, errMsg strings, event order and the Promises are C++'s (the core, and the plugin's
