@@ -173,12 +173,13 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     Emitted after the onClose listeners, with the same \a result.
 */
 
-QmlSocketTask::QmlSocketTask(QObject *parent) : QmlSocketTaskSignals(parent) { }
+QmlSocketTask::QmlSocketTask(QObject *parent)
+    : QmlSocketTaskSignals(parent), m_element(std::make_unique<SocketTaskElement>())
+{ }
 
 QmlSocketTask::QmlSocketTask(SocketTask *task, SocketTaskBackend *backend)
-    : m_backend(backend), m_isElement(false), m_complete(true), m_active(true)
+    : m_backend(backend), m_active(true)
 {
-    m_url = QJSValue(task->url().toString());
     attach(task);
     // Nobody may hold a JavaScript reference to it, yet it must keep working: it holds itself
     // until it is CLOSED, then the garbage collector may take it.
@@ -234,17 +235,17 @@ void QmlSocketTask::addListener(Kind kind, const QJSValue &listener, SocketTask 
 {
     SocketTaskBackend *b = backend();
     switch (kind) {
-    case Open:
+    case SocketTaskElement::Open:
         task->onOpen([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
         break;
-    case Message:
+    case SocketTaskElement::Message:
         task->onMessage([b, wrapped = b->dataListener(listener)](
                             const auto &r) { b->callWithData(wrapped, r.data); });
         break;
-    case Error:
+    case SocketTaskElement::Error:
         task->onError([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
         break;
-    case Close:
+    case SocketTaskElement::Close:
         task->onClose([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
         break;
     }
@@ -258,15 +259,15 @@ static const char *listenerApi[]
     {                                                                                              \
         if (!backend()->isListener(QString::fromLatin1(listenerApi[kind]), listener))              \
             return;                                                                                \
-        if (m_isElement)                                                                           \
-            m_elementListeners.append({ kind, listener });                                         \
+        if (m_element)                                                                             \
+            m_element->listeners.append({ kind, listener });                                       \
         if (m_task)                                                                                \
             addListener(kind, listener, m_task);                                                   \
     }
-SOCKETTASK_LISTENER(onOpen, Open)
-SOCKETTASK_LISTENER(onMessage, Message)
-SOCKETTASK_LISTENER(onError, Error)
-SOCKETTASK_LISTENER(onClose, Close)
+SOCKETTASK_LISTENER(onOpen, SocketTaskElement::Open)
+SOCKETTASK_LISTENER(onMessage, SocketTaskElement::Message)
+SOCKETTASK_LISTENER(onError, SocketTaskElement::Error)
+SOCKETTASK_LISTENER(onClose, SocketTaskElement::Close)
 #undef SOCKETTASK_LISTENER
 
 QJSValue QmlSocketTask::send(const QJSValue &option)
@@ -320,7 +321,9 @@ int QmlSocketTask::readyState() const
 
 QString QmlSocketTask::errMsg() const
 {
-    return m_task ? m_task->errMsg() : m_errMsg;
+    if (m_task)
+        return m_task->errMsg();
+    return m_element ? m_element->errMsg : QString();
 }
 
 QString QmlSocketTask::protocol() const
@@ -330,27 +333,41 @@ QString QmlSocketTask::protocol() const
 
 void QmlSocketTask::setErrMsg(const QString &errMsg)
 {
-    if (m_errMsg == errMsg)
+    if (m_element->errMsg == errMsg)
         return;
-    m_errMsg = errMsg;
+    m_element->errMsg = errMsg;
     Q_EMIT errMsgChanged();
 }
 
-#define SOCKETTASK_OPTION(setter, member, signal)                                                  \
+QJSValue QmlSocketTask::url() const
+{
+    if (m_element)
+        return m_element->url;
+    return QJSValue(m_task ? m_task->url().toString() : QString()); // a Taro task's own
+}
+
+// The element's options. A task made by Taro.connectSocket keeps the options it was made with.
+#define SOCKETTASK_OPTION(setter, field, signal)                                                   \
     void QmlSocketTask::setter(const QJSValue &value)                                              \
     {                                                                                              \
-        if (member.strictlyEquals(value))                                                          \
+        if (!m_element) {                                                                          \
+            qCWarning(lcSocketTaskQml,                                                             \
+                "SocketTask." #field                                                               \
+                ": a task made by Taro.connectSocket keeps the options it was made with");         \
             return;                                                                                \
-        member = value;                                                                            \
+        }                                                                                          \
+        if (m_element->field.strictlyEquals(value))                                                \
+            return;                                                                                \
+        m_element->field = value;                                                                  \
         Q_EMIT signal();                                                                           \
     }
-SOCKETTASK_OPTION(setUrl, m_url, urlChanged)
-SOCKETTASK_OPTION(setHeader, m_header, headerChanged)
-SOCKETTASK_OPTION(setProtocols, m_protocols, protocolsChanged)
-SOCKETTASK_OPTION(setTimeout, m_timeout, timeoutChanged)
-SOCKETTASK_OPTION(setTcpNoDelay, m_tcpNoDelay, tcpNoDelayChanged)
-SOCKETTASK_OPTION(setPerMessageDeflate, m_perMessageDeflate, perMessageDeflateChanged)
-SOCKETTASK_OPTION(setCaCertificates, m_caCertificates, caCertificatesChanged)
+SOCKETTASK_OPTION(setUrl, url, urlChanged)
+SOCKETTASK_OPTION(setHeader, header, headerChanged)
+SOCKETTASK_OPTION(setProtocols, protocols, protocolsChanged)
+SOCKETTASK_OPTION(setTimeout, timeout, timeoutChanged)
+SOCKETTASK_OPTION(setTcpNoDelay, tcpNoDelay, tcpNoDelayChanged)
+SOCKETTASK_OPTION(setPerMessageDeflate, perMessageDeflate, perMessageDeflateChanged)
+SOCKETTASK_OPTION(setCaCertificates, caCertificates, caCertificatesChanged)
 #undef SOCKETTASK_OPTION
 
 void QmlSocketTask::setActive(bool active)
@@ -359,9 +376,9 @@ void QmlSocketTask::setActive(bool active)
         return;
     m_active = active;
     Q_EMIT activeChanged();
-    if (!m_complete)
-        return;
-    if (active && m_isElement)
+    if (m_element && !m_element->complete)
+        return; // componentComplete() connects
+    if (active && m_element)
         connectElement();
     else if (!active && m_task)
         m_task->close();
@@ -369,8 +386,10 @@ void QmlSocketTask::setActive(bool active)
 
 void QmlSocketTask::componentComplete()
 {
-    m_complete = true;
-    if (m_active && m_isElement)
+    if (!m_element)
+        return;
+    m_element->complete = true;
+    if (m_active)
         connectElement();
 }
 
@@ -407,7 +426,7 @@ void QmlSocketTask::connectElement()
             Qt::QueuedConnection);
         return;
     }
-    for (const auto &[kind, listener] : std::as_const(m_elementListeners))
+    for (const auto &[kind, listener] : std::as_const(m_element->listeners))
         addListener(kind, listener, task);
     attach(task);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sockettaskelement.h"
+
 #include <SocketTask>
 
 #include <QJSValue>
@@ -43,9 +45,11 @@ Q_SIGNALS:
     void activeChanged();
 };
 
-// The QML face of a task: what Taro.connectSocket returns, and the declarative element
-// `SocketTask { url: ...; active: true }`. It turns JavaScript values into the core's types and
-// back; every rule (checks, errMsg, order) is the core's.
+// The QML face of a task: what Taro.connectSocket returns (the handle of one connection), and
+// the declarative element `SocketTask { url: ...; active: true }`, which owns the element's
+// part (SocketTaskElement) and makes a connection each time it becomes active. It turns
+// JavaScript values into the core's types and back; every rule (checks, errMsg, order) is the
+// core's.
 class QmlSocketTask : public QmlSocketTaskSignals, public QQmlParserStatus
 {
     Q_OBJECT
@@ -102,19 +106,22 @@ public:
     int readyState() const;
     QString errMsg() const;
     QString protocol() const;
-    QJSValue url() const { return m_url; }
+    QJSValue url() const;
     void setUrl(const QJSValue &url);
-    QJSValue header() const { return m_header; }
+    QJSValue header() const { return m_element ? m_element->header : QJSValue(); }
     void setHeader(const QJSValue &header);
-    QJSValue protocols() const { return m_protocols; }
+    QJSValue protocols() const { return m_element ? m_element->protocols : QJSValue(); }
     void setProtocols(const QJSValue &protocols);
-    QJSValue timeout() const { return m_timeout; }
+    QJSValue timeout() const { return m_element ? m_element->timeout : QJSValue(); }
     void setTimeout(const QJSValue &timeout);
-    QJSValue tcpNoDelay() const { return m_tcpNoDelay; }
+    QJSValue tcpNoDelay() const { return m_element ? m_element->tcpNoDelay : QJSValue(); }
     void setTcpNoDelay(const QJSValue &tcpNoDelay);
-    QJSValue perMessageDeflate() const { return m_perMessageDeflate; }
+    QJSValue perMessageDeflate() const
+    {
+        return m_element ? m_element->perMessageDeflate : QJSValue();
+    }
     void setPerMessageDeflate(const QJSValue &perMessageDeflate);
-    QJSValue caCertificates() const { return m_caCertificates; }
+    QJSValue caCertificates() const { return m_element ? m_element->caCertificates : QJSValue(); }
     void setCaCertificates(const QJSValue &caCertificates);
     bool active() const { return m_active; }
     void setActive(bool active);
@@ -127,7 +134,7 @@ public:
     void componentComplete() override;
 
 private:
-    enum Kind { Open, Message, Error, Close };
+    using Kind = SocketTaskElement::Kind;
     SocketTaskBackend *backend();
     void attach(SocketTask *task);
     void connectElement();
@@ -137,11 +144,6 @@ private:
     QPointer<SocketTask> m_task;
     SocketTaskBackend *m_backend = nullptr;
     QJSValue m_self; // a Taro task's hold on itself while it is not CLOSED
-    bool m_isElement = true;
-    bool m_complete = false;
+    std::unique_ptr<SocketTaskElement> m_element; // null for a task made by Taro.connectSocket
     bool m_active = false;
-    QString m_errMsg; // the element's, while it has no task
-    QJSValue m_url, m_header, m_protocols, m_timeout, m_tcpNoDelay, m_perMessageDeflate,
-        m_caCertificates;
-    QList<std::pair<Kind, QJSValue>> m_elementListeners; // kept for each connection it makes
 };

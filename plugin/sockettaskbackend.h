@@ -5,8 +5,12 @@
 
 #include <QHash>
 #include <QJSValue>
+#include <QLoggingCategory>
 #include <QObject>
 #include <QtQml/qqmlregistration.h>
+
+// "sockettask.qml": what the QML layer warns about (a listener that is not a function...).
+Q_DECLARE_LOGGING_CATEGORY(lcSocketTaskQml)
 
 class QJSEngine;
 class QQmlEngine;

@@ -798,6 +798,20 @@ TestCase {
         probe.destroy();
     }
 
+    // A Taro task is the handle of its connection: the element's option properties are not its.
+    function test_taroTaskKeepsItsOptions() {
+        const server = TestHelper.server("Echo");
+        const opened = connect({
+                "url": server.urlString()
+            });
+        ignoreWarning("SocketTask.timeout: a task made by Taro.connectSocket keeps the options it was made with");
+        opened.task.timeout = 5;
+        compare(opened.task.timeout, undefined);
+        compare(opened.task.url, server.urlString());
+        opened.task.close();
+        tryVerify(() => closed(opened.log));
+    }
+
     function test_legacy_globalApi() {
         // Before any live task: not connected.
         const first = TestHelper.server("Echo");

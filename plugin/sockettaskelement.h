@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QJSValue>
+#include <QList>
+#include <QString>
+
+#include <utility>
+
+// The declarative element's own part of a QML SocketTask (`SocketTask { url: ...; active: true
+// }`): the options it connects with, and what it gives each connection it makes. A task made
+// by Taro.connectSocket has none: it is only the handle of its connection. (Both are the one QML
+// type SocketTask: users write `property SocketTask task` for either.)
+struct SocketTaskElement
+{
+    enum Kind { Open, Message, Error, Close };
+
+    // The options, by connectSocket's names; undefined until set.
+    QJSValue url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates;
+    // The listeners added to the element, given to each connection it makes.
+    QList<std::pair<Kind, QJSValue>> listeners;
+    QString errMsg; // while it has no task: why its options were refused
+    bool complete = false; // componentComplete() ran: `active` may connect
+};
