@@ -5,6 +5,9 @@
 #include <QTimerEvent>
 #include <QWebSocket>
 
+#include <exception>
+#include <type_traits>
+
 Q_LOGGING_CATEGORY(lcSocketTask, "sockettask", QtInfoMsg)
 
 namespace {

@@ -12,11 +12,9 @@
 #include <QMetaMethod>
 
 #include <atomic>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <tuple>
-#include <type_traits>
 #include <vector>
 
 struct SocketTaskEvent

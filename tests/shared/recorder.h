@@ -102,14 +102,23 @@ inline quint16 closedPort()
     return server.serverPort();
 }
 
+// A task made with `option`, its events recorded in `log` from the start.
+inline std::unique_ptr<SocketTask> recordedTask(
+    const SocketTask::ConnectOption &option, EventLog *log)
+{
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
+    if (task)
+        log->attach(task.get());
+    return task;
+}
+
 // A task connected to `url`, its events recorded in `log`, once it is OPEN (or after 5 s: the
 // caller checks its readyState).
 inline std::unique_ptr<SocketTask> openTask(const QUrl &url, EventLog *log)
 {
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(url)));
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(url), log);
     if (!task)
         return task;
-    log->attach(task.get());
     if (!QTest::qWaitFor([&task] { return task->readyState() == SocketTask::OPEN; }, 5000))
         qWarning() << "openTask: not OPEN after 5 s:" << log->events;
     return task;

@@ -162,9 +162,8 @@ void tst_Close::close_whenClosed()
 void tst_Close::close_whileConnecting()
 {
     TestServer server(TestServer::Hang);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(server.url()), &log);
     CallbackLog calls;
     task->close(withCallbacks(
         SocketTask::CloseOption(4000, QStringLiteral("never mind")), calls.callbacks()));

@@ -348,9 +348,8 @@ void tst_Connect::connectSocket_timeout()
     TestServer server(TestServer::Hang);
     SocketTask::ConnectOption option = optionFor(server.url());
     option.setTimeout(200);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
     EventLog log;
-    log.attach(task.get());
+    std::unique_ptr<SocketTask> task = recordedTask(option, &log);
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "error:connectSocket:fail timeout", "close:1006:" }));
     QCOMPARE(server.rawRequests.size(), 1); // the request did go out
@@ -364,9 +363,8 @@ void tst_Connect::connectSocket_timeoutZeroMeansNone()
     TestServer server(TestServer::Hang);
     SocketTask::ConnectOption option = optionFor(server.url());
     option.setTimeout(0);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
     EventLog log;
-    log.attach(task.get());
+    std::unique_ptr<SocketTask> task = recordedTask(option, &log);
     QTRY_COMPARE(server.rawRequests.size(), 1);
     QTest::qWait(500);
     QCOMPARE(task->readyState(), SocketTask::CONNECTING);

@@ -45,9 +45,8 @@ void tst_Events::events_peerCloseAfterTwoMessages()
 {
     // Qt 6.4: both messages, then aboutToClose twice, then disconnected with 4000 "bye".
     TestServer server(TestServer::TwoThenClose);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(server.url()), &log);
     QSignalSpy state(task.get(), &SocketTask::readyStateChanged);
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "open", "message", "message", "close:4000:bye" }));
@@ -76,10 +75,9 @@ void tst_Events::events_drop()
 void tst_Events::events_refusedPort()
 {
     // Qt 6.4 signals disconnected before error here; onError must still come first.
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(
-        optionFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort())))));
     EventLog log;
-    log.attach(task.get());
+    std::unique_ptr<SocketTask> task = recordedTask(
+        optionFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort()))), &log);
     QTRY_VERIFY(log.closed());
     QCOMPARE(
         log.events, QStringList({ "error:connectSocket:fail Connection refused", "close:1006:" }));
@@ -115,9 +113,8 @@ void tst_Events::events_handshakeRefused()
     QFETCH(TestServer::Mode, mode);
     QFETCH(QString, status);
     TestServer server(mode);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(server.url()), &log);
     QTRY_VERIFY(log.closed());
     QCOMPARE(log.events.size(), 2);
     QVERIFY2(

@@ -33,15 +33,13 @@ void tst_QtFacts::fact_freshWebSocketPerTask()
 {
     // closeCode()/closeReason() stick across open() on one QWebSocket: a task never reuses one.
     TestServer peer(TestServer::TwoThenClose);
-    std::unique_ptr<SocketTask> first(SocketTask::connectSocket(optionFor(peer.url())));
     EventLog firstLog;
-    firstLog.attach(first.get());
+    std::unique_ptr<SocketTask> first = recordedTask(optionFor(peer.url()), &firstLog);
     QTRY_VERIFY(firstLog.closed());
     QCOMPARE(firstLog.close.code, 4000);
     TestServer refusing(TestServer::Refuse403);
-    std::unique_ptr<SocketTask> second(SocketTask::connectSocket(optionFor(refusing.url())));
     EventLog secondLog;
-    secondLog.attach(second.get());
+    std::unique_ptr<SocketTask> second = recordedTask(optionFor(refusing.url()), &secondLog);
     QVERIFY(first->ws() != second->ws());
     QTRY_VERIFY(secondLog.closed());
     QCOMPARE(secondLog.close.code, 1006);
@@ -53,9 +51,8 @@ void tst_QtFacts::fact_noCloseWarningWhileConnecting()
     // Qt 6.4's close() while connecting warns "Invalid socket descriptor" and emits an error.
     QTest::failOnWarning(QRegularExpression(".*"));
     TestServer server(TestServer::Hang);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(server.url()), &log);
     QTRY_COMPARE(server.connections, 1);
     task->close();
     QTRY_VERIFY(log.closed());

@@ -175,9 +175,8 @@ void tst_Task::legacy_sendSocketMessageAndCloseSocket()
         none.results.at(2).errMsg, QStringLiteral("closeSocket:fail WebSocket is not connected"));
 
     TestServer server(TestServer::Echo);
-    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     EventLog log;
-    log.attach(task.get());
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(server.url()), &log);
     CallbackLog connecting; // a live task: the task's own rules answer
     SocketTaskBinding::sendSocketMessage(
         task.get(), QVariantMap { { "data", "x" } }, connecting.callbacks());
