@@ -261,6 +261,22 @@ QString messageTooBig(qint64 limit)
     return connectionFailed(QStringLiteral("incoming message larger than %1 bytes").arg(limit));
 }
 
+QString tooMuchWaiting(qint64 limit)
+{
+    return QStringLiteral("more than %1 bytes wait to be sent: the server does not read them")
+        .arg(limit);
+}
+
+QString frameStalled(int ms)
+{
+    return QStringLiteral("no data for %1 ms in the middle of a message").arg(ms);
+}
+
+QString sendBufferFull(qint64 limit)
+{
+    return QStringLiteral("sendSocketMessage:fail more than %1 bytes wait to be sent").arg(limit);
+}
+
 QString tlsFailed(const QStringList &certificateErrors)
 {
     return QStringLiteral("TLS handshake failed: ") + certificateErrors.join(QStringLiteral("; "));

@@ -50,6 +50,12 @@ QString connectionFailed(const QString &why);
 QString messageTooBig(qint64 limit);
 // The `why` of a refused certificate: Qt's certificate errors, joined.
 QString tlsFailed(const QStringList &certificateErrors);
+// The `why` of a connection whose write buffer went over its limit (the server does not read).
+QString tooMuchWaiting(qint64 limit);
+// The `why` of a frame that began and stopped coming.
+QString frameStalled(int ms);
+// A send refused because the write buffer is over its limit.
+QString sendBufferFull(qint64 limit);
 
 // What connectSocket's checks 1..6 produce when they pass.
 struct ConnectRequest

@@ -33,5 +33,12 @@ constexpr int closeCode = 1000; // close() without a code
 constexpr int abnormalCloseCode = 1006; // onClose after a failure without a close frame
 constexpr int maxConcurrentTasks = 5; // Taro's and WeChat's limit
 constexpr qint64 maxIncomingMessageSize = 64 * 1024 * 1024;
+// What may wait to be written per task: a send of the largest message another task accepts
+// waits whole, but a server that never reads cannot grow us without bound (pongs, sends).
+constexpr qint64 maxBufferedAmount = 64 * 1024 * 1024;
+constexpr int bufferFullCloseCode = 1008; // policy violation: the server does not read
+// A frame that began and stopped coming fails after this long without data. Qt 6.4-6.11 give
+// up after 5 s themselves, so a longer one changes nothing.
+constexpr int frameTimeout = 5000; // ms
 
 } // namespace Default

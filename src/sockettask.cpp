@@ -31,6 +31,8 @@ std::atomic<int> s_nextId { 1 };
 std::atomic<int> s_liveTasks { 0 };
 std::atomic<int> s_maxConcurrentTasks { Default::maxConcurrentTasks };
 std::atomic<qint64> s_maxIncomingMessageSize { Default::maxIncomingMessageSize };
+std::atomic<qint64> s_maxBufferedAmount { Default::maxBufferedAmount };
+std::atomic<int> s_frameTimeout { Default::frameTimeout };
 
 bool reserveLiveSlot()
 {
@@ -104,7 +106,7 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
     if (request.timeout > 0)
         timeout.start(request.timeout, q);
     qCDebug(lcSocketTask, "task %d: connecting to %s", id, qPrintable(url.toDisplayString()));
-    socket.open(q, this, request, s_maxIncomingMessageSize.load());
+    socket.open(q, this, request, s_maxIncomingMessageSize.load(), s_maxBufferedAmount.load());
 }
 
 // Each handler that may reach user code runs under a Guard marked "inside a socket signal", so
@@ -130,10 +132,20 @@ void SocketTaskPrivate::socketBinary(const QByteArray &message)
     post({ Event::Message, { message } }, guard);
 }
 
-void SocketTaskPrivate::socketFailed(const QString &why)
+void SocketTaskPrivate::socketFailed(const QString &why, int closeCode)
 {
     const bool opened = phase == Phase::Open || phase == Phase::OverAfterOpen;
-    recordError(opened ? ErrMsg::connectionFailed(why) : ErrMsg::connectFailed(why));
+    recordError(opened ? ErrMsg::connectionFailed(why) : ErrMsg::connectFailed(why), closeCode);
+}
+
+void SocketTaskPrivate::socketMidMessage(bool inside)
+{
+    if (phase != Phase::Open)
+        return;
+    if (inside)
+        timeout.start(s_frameTimeout.load(), q); // again after each read: no data for that long
+    else if (timeout.isActive())
+        timeout.stop();
 }
 
 void SocketTaskPrivate::socketMessageTooBig(qint64 limit)
@@ -172,6 +184,8 @@ void SocketTaskPrivate::failConnection()
 void SocketTaskPrivate::timedOut()
 {
     timeout.stop();
+    if (phase == Phase::Open) // a message began and stopped coming
+        return socket.fail(ErrMsg::frameStalled(s_frameTimeout.load()));
     if (phase != Phase::Handshake)
         return;
     recordError(ErrMsg::connectTimeout);
@@ -309,6 +323,10 @@ QString SocketTaskPrivate::doSend(const QVariant &data)
         return ErrMsg::sendNotOpen;
     if (isOver())
         return ErrMsg::sendNotConnected; // dropped; onClose is on its way
+    if (socket.overBufferLimit()) // the connection fails with it
+        return ErrMsg::sendBufferFull(s_maxBufferedAmount.load());
+    if (ending)
+        return ErrMsg::sendNotConnected; // failed; onClose is on its way
     write(data);
     return ErrMsg::sendOk;
 }
@@ -324,7 +342,8 @@ bool SocketTaskPrivate::send(const QVariant &data, const SocketTask::Callbacks &
 // written at once, without the result bookkeeping. False: doSend finds the errMsg.
 template<typename Data> bool SocketTaskPrivate::sendAtOnce(const Data &data)
 {
-    if (state != SocketTask::OPEN || isOver() || !ErrMsg::sendDataPasses(data))
+    if (state != SocketTask::OPEN || isOver() || ending || !ErrMsg::sendDataPasses(data)
+        || socket.overBufferLimit())
         return false;
     write(data);
     setErrMsg(ErrMsg::sendOk);
@@ -690,6 +709,17 @@ QUrl SocketTask::url() const
     return d->url;
 }
 /*!
+    Returns how many bytes wait to be written to the network: what send() accepted and the
+    socket has not written yet, with the frames' headers (2 to 14 bytes each) and the pongs and
+    close frame Qt queues itself. A browser's bufferedAmount counts the payload only. It is 0
+    once the task is CLOSING or CLOSED. More than maxBufferedAmount() fails the task.
+*/
+qint64 SocketTask::bufferedAmount() const
+{
+    return d->socket.bufferedAmount();
+}
+
+/*!
     Returns the QWebSocket the task wraps, for what the API does not cover (proxy, TLS details).
     Listening to its signals is fine; calling open() or close() on it bypasses the task.
 */
@@ -738,4 +768,43 @@ void SocketTask::setMaxIncomingMessageSize(qint64 bytes)
 {
     setLimit(s_maxIncomingMessageSize, bytes, qint64(1),
         "setMaxIncomingMessageSize: the size is 1 byte or more");
+}
+/*!
+    Returns how many bytes may wait to be written per task (64 MiB by default; 0: no limit).
+    When more waits (a server that does not read: our sends, or Qt's answers to its pings), the
+    task fails: onError \c{socketTask:fail more than N bytes wait to be sent: the server does
+    not read them}, then onClose with 1008. A send() that finds more waiting fails with
+    \c{sendSocketMessage:fail more than N bytes wait to be sent}. One send() of any size into a
+    buffer under the limit is accepted.
+*/
+qint64 SocketTask::maxBufferedAmount()
+{
+    return s_maxBufferedAmount.load();
+}
+/*!
+    Sets how many bytes may wait to be written, for tasks made from now on, to \a bytes; 0
+    means no limit.
+*/
+void SocketTask::setMaxBufferedAmount(qint64 bytes)
+{
+    setLimit(s_maxBufferedAmount, bytes, qint64(0),
+        "setMaxBufferedAmount: the size is 0 (none) or more bytes");
+}
+/*!
+    Returns how long, in milliseconds, a message that began (a frame, or the fragments of a
+    message) may go without data (5000 by
+    default). Then the task fails: onError \c{socketTask:fail no data for N ms in the middle
+    of a message}, onClose 1006. Qt 6.4 to 6.11 give up after 5000 ms themselves (reported the
+    same way), so a longer timeout changes nothing.
+*/
+int SocketTask::frameTimeout()
+{
+    return s_frameTimeout.load();
+}
+/*!
+    Sets the frame timeout to \a ms (1 or more) for reads from now on.
+*/
+void SocketTask::setFrameTimeout(int ms)
+{
+    setLimit(s_frameTimeout, ms, 1, "setFrameTimeout: the timeout is 1 ms or more");
 }

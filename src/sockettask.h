@@ -244,6 +244,7 @@ public:
     QString errMsg() const;
     QString protocol() const;
     QUrl url() const;
+    qint64 bufferedAmount() const;
     QWebSocket *ws() const;
 
     // Tasks not yet CLOSED count against this limit; 0 means no limit. Default 5.
@@ -253,6 +254,12 @@ public:
     // Bigger incoming messages close the task with 1009. Default 64 MiB.
     static qint64 maxIncomingMessageSize();
     static void setMaxIncomingMessageSize(qint64 bytes);
+    // More waiting to be written fails the task with 1008; 0 means no limit. Default 64 MiB.
+    static qint64 maxBufferedAmount();
+    static void setMaxBufferedAmount(qint64 bytes);
+    // A frame that stops coming for this long fails the task. Default 5000 ms.
+    static int frameTimeout();
+    static void setFrameTimeout(int ms);
 
 Q_SIGNALS:
     void opened(const SocketTask::OnOpenCallbackResult &result);

@@ -85,16 +85,18 @@ public:
     QString errMsg;
     QString protocol;
     WebSocketAdapter socket;
-    QBasicTimer timeout; // the connect + handshake deadline; see SocketTask::timerEvent
+    // The connect + handshake deadline, then the frame deadline; see SocketTask::timerEvent.
+    QBasicTimer timeout;
 
 private:
     // What the socket says (WebSocketAdapter::Listener).
     void socketOpened() override;
     void socketText(const QString &message) override;
     void socketBinary(const QByteArray &message) override;
-    void socketFailed(const QString &why) override;
+    void socketFailed(const QString &why, int closeCode) override;
     void socketMessageTooBig(qint64 limit) override;
     void socketOver() override;
+    void socketMidMessage(bool inside) override;
     // What the user hears (from EventQueue).
     friend Events;
     void deliver(Event &event, Guard &guard);

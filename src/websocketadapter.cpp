@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: MIT
 #include "websocketadapter_p.h"
 
+#include "options_p.h"
+
 #include <QAbstractSocket>
 #include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QSslConfiguration>
 #include <QSslError>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 
 void WebSocketAdapter::open(QObject *owner, Listener *listener,
-    const ErrMsg::ConnectRequest &request, qint64 maxIncomingMessageSize)
+    const ErrMsg::ConnectRequest &request, qint64 maxIncomingMessageSize, qint64 maxBufferedAmount)
 {
     m_owner = owner;
     m_listener = listener;
     m_tcpNoDelay = request.tcpNoDelay;
+    m_protocols = request.protocols;
+    m_maxBufferedAmount = maxBufferedAmount;
 
     // One fresh QWebSocket per task: Qt (6.4 at least) keeps closeCode() and ignoreSslErrors()
     // across open() calls on one socket.
@@ -36,6 +41,109 @@ void WebSocketAdapter::open(QObject *owner, Listener *listener,
     QWebSocketHandshakeOptions options;
     options.setSubprotocols(request.protocols);
     m_ws->open(httpRequest, options);
+    watchWire();
+}
+
+// QWebSocket made its socket inside open() and connected to it first: our slots run after
+// Qt's, and WireCheck reads what Qt consumed.
+void WebSocketAdapter::watchWire()
+{
+    m_wire = m_ws->findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!m_wire)
+        return; // open() failed at once (its error is on its way)
+    m_isTls = qobject_cast<QSslSocket *>(m_wire) != nullptr;
+    // From the TCP connection on, before any byte of the response can arrive.
+    QObject::connect(
+        m_wire, &QAbstractSocket::connected, m_owner, [this] { m_check.watch(m_wire); });
+    QObject::connect(m_wire, &QIODevice::readyRead, m_owner, [this] { afterQtRead(); });
+}
+
+void WebSocketAdapter::afterQtRead()
+{
+    if (m_closing || hasReadViolation())
+        return;
+    if (!m_opened) {
+        if (!m_check.checkPendingResponse())
+            fail(m_check.violation());
+        return;
+    }
+    if (overBufferLimit())
+        return;
+    m_listener->socketMidMessage(m_check.isMidMessage());
+}
+
+bool WebSocketAdapter::hasReadViolation()
+{
+    if (m_check.catchUp())
+        return false;
+    fail(m_check.violation());
+    return true;
+}
+
+bool WebSocketAdapter::overBufferLimit()
+{
+    if (m_bufferFull)
+        return true;
+    if (m_maxBufferedAmount <= 0 || bufferedAmount() <= m_maxBufferedAmount)
+        return false;
+    m_bufferFull = true;
+    fail(ErrMsg::tooMuchWaiting(m_maxBufferedAmount), Default::bufferFullCloseCode);
+    return true;
+}
+
+qint64 WebSocketAdapter::bufferedAmount() const
+{
+    if (!m_wire || m_closing)
+        return 0;
+    qint64 amount = m_wire->bytesToWrite();
+    if (m_isTls)
+        amount += static_cast<QSslSocket *>(m_wire)->encryptedBytesToWrite();
+    return amount;
+}
+
+void WebSocketAdapter::fail(const QString &why, int closeCode)
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_listener->socketFailed(why, closeCode);
+    // Not inside Qt's own signal: drop the connection once Qt is done with it. RFC 6455 7.1.7
+    // asks for a close frame first (1002: protocol error) where one can still be sent.
+    QMetaObject::invokeMethod(
+        m_owner,
+        [this, closeCode] {
+            if (m_ws->state() == QAbstractSocket::ConnectedState && closeCode == 1006)
+                m_ws->close(QWebSocketProtocol::CloseCodeProtocolError);
+            abort();
+        },
+        Qt::QueuedConnection);
+}
+
+// Qt closes in three cases: the server's close frame, our close(), and a fault Qt found
+// itself. Which one, Qt does not say (its signals are the same); WireCheck does.
+void WebSocketAdapter::qtClosing()
+{
+    if (m_closing || hasReadViolation() || m_check.closeFrame())
+        return;
+    // Qt may have stopped in the middle of what it judged (a frame's first bytes): read on.
+    m_check.readAhead();
+    if (!m_check.violation().isEmpty())
+        return fail(m_check.violation());
+    // Qt's own close, named by the code it chose (our reading found nothing wrong before it).
+    switch (m_ws->closeCode()) {
+    case QWebSocketProtocol::CloseCodeTooMuchData:
+        m_listener->socketMessageTooBig(qint64(m_ws->maxAllowedIncomingMessageSize()));
+        m_closing = true; // Qt sent its 1009: let it finish (the server sees why)
+        return;
+    case QWebSocketProtocol::CloseCodeWrongDatatype:
+        return fail(QStringLiteral("invalid UTF-8 in a text message"));
+    case QWebSocketProtocol::CloseCodeGoingAway: // Qt 6.4-6.11 give up after 5 s
+        return fail(ErrMsg::frameStalled(Default::frameTimeout));
+    default:
+        return fail(QStringLiteral("Qt closed the connection with %1: %2")
+                        .arg(int(m_ws->closeCode()))
+                        .arg(m_ws->closeReason()));
+    }
 }
 
 void WebSocketAdapter::connectSignals()
@@ -43,6 +151,12 @@ void WebSocketAdapter::connectSignals()
     QWebSocket *ws = m_ws;
     Listener *listener = m_listener;
     QObject::connect(ws, &QWebSocket::connected, m_owner, [this] {
+        // Qt has consumed the response: what it let through and RFC 6455 does not fails here.
+        if (hasReadViolation())
+            return;
+        if (const QString problem = m_check.acceptedResponseProblem(); !problem.isEmpty())
+            return fail(problem);
+        m_opened = true;
         // Qt turns TCP_NODELAY on when the TCP connection opens; ours comes after that.
         if (m_tcpNoDelay) {
             if (auto *socket = m_ws->findChild<QTcpSocket *>())
@@ -50,10 +164,17 @@ void WebSocketAdapter::connectSignals()
         }
         m_listener->socketOpened();
     });
-    QObject::connect(ws, &QWebSocket::textMessageReceived, m_owner,
-        [listener](const QString &message) { listener->socketText(message); });
-    QObject::connect(ws, &QWebSocket::binaryMessageReceived, m_owner,
-        [listener](const QByteArray &message) { listener->socketBinary(message); });
+    // Qt emits a message as soon as it has read it: check the frames it came in first, so that
+    // nothing from a server that broke the protocol is delivered (a masked frame, say).
+    QObject::connect(ws, &QWebSocket::textMessageReceived, m_owner, [this](const QString &message) {
+        if (!m_closing && !hasReadViolation())
+            m_listener->socketText(message);
+    });
+    QObject::connect(
+        ws, &QWebSocket::binaryMessageReceived, m_owner, [this](const QByteArray &message) {
+            if (!m_closing && !hasReadViolation())
+                m_listener->socketBinary(message);
+        });
     // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
     QObject::connect(ws, &QWebSocket::sslErrors, m_owner, [this](const QList<QSslError> &errors) {
         m_tlsErrors.clear();
@@ -61,18 +182,28 @@ void WebSocketAdapter::connectSignals()
             m_tlsErrors << e.errorString();
     });
     auto onError = [this](QAbstractSocket::SocketError) {
+        if (m_closing)
+            return;
         // Qt prefixes some messages with its own function name; drop it.
         QString why = m_ws->errorString();
         why.remove(QRegularExpression(QStringLiteral("^\\w+::\\w+: ")));
         if (!m_tlsErrors.isEmpty())
             why = ErrMsg::tlsFailed(m_tlsErrors);
+        // A refused handshake: say what was wrong with the response, in our words (Qt's vary
+        // between versions and miss some causes).
+        if (!m_opened) {
+            m_check.catchUp();
+            m_check.checkPendingResponse(); // Qt refuses headers over 800 KiB; we, over 256
+            if (const QString problem = m_check.handshakeProblem(m_protocols); !problem.isEmpty())
+                why = problem;
+        }
         // Some errors are never followed by disconnected: a refused handshake (HTTP 403/404)
         // leaves Qt 6.4.0-6.4.2 in ConnectingState, and an error inside open() (any version)
         // has nothing to disconnect. Give up on the socket once Qt is done with this signal;
         // the listener ignores a second socketOver.
         QMetaObject::invokeMethod(
             m_owner, [this] { abort(); }, Qt::QueuedConnection);
-        m_listener->socketFailed(why);
+        m_listener->socketFailed(why, 1006);
     };
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     QObject::connect(ws, &QWebSocket::errorOccurred, m_owner, onError);
@@ -81,14 +212,9 @@ void WebSocketAdapter::connectSignals()
     QObject::connect(
         ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), m_owner, onError);
 #endif
-    // Qt closes with 1009 itself when a message is over the limit, and says nothing else. Catch
-    // it as Qt sends its close frame: Qt 6.4 then drops the TCP connection at once, but later
-    // versions wait for the peer's answer, and their "remote host closed" error comes first.
-    // (A peer's own close frame with 1009 reads the same; see the hostile-servers issue.)
-    QObject::connect(ws, &QWebSocket::aboutToClose, m_owner, [this] {
-        if (m_ws->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
-            m_listener->socketMessageTooBig(qint64(m_ws->maxAllowedIncomingMessageSize()));
-    });
+    // Qt emits aboutToClose as it sends its close frame, before the socket lets go of what it
+    // read: the moment to learn who closed.
+    QObject::connect(ws, &QWebSocket::aboutToClose, m_owner, [this] { qtClosing(); });
     QObject::connect(
         ws, &QWebSocket::disconnected, m_owner, [listener] { listener->socketOver(); });
 }
@@ -111,6 +237,7 @@ void WebSocketAdapter::close(int code, const QString &reason)
         abort();
         return;
     }
+    m_closing = true;
     // Qt 6.4 drops the connection inside close(); later versions wait for the peer's close
     // frame, and messages may come first (the core drops them: the task is CLOSING).
     m_ws->close(QWebSocketProtocol::CloseCode(code), reason);
@@ -151,12 +278,18 @@ QString WebSocketAdapter::subprotocol() const
     return m_ws->subprotocol();
 }
 
+// The server's close frame as it was sent (Qt turns 1012-1014 into 1002 and an empty one into
+// 1000); otherwise the code we closed with.
 int WebSocketAdapter::closeCode() const
 {
+    if (const auto &frame = m_check.closeFrame(); frame && !m_closing)
+        return frame->code;
     return m_ws->closeCode();
 }
 
 QString WebSocketAdapter::closeReason() const
 {
+    if (const auto &frame = m_check.closeFrame(); frame && !m_closing)
+        return frame->reason;
     return m_ws->closeReason();
 }

@@ -3,9 +3,11 @@
 
 // The one place that knows QWebSocket's traps and how it differs between the Qt versions we
 // support (6.4 to 6.11; docs/qt-versions.md). The core hears, through Listener, a socket that
-// behaves the same on all of them: opened, messages, one readable failure, then over.
+// behaves the same on all of them: opened, messages, one readable failure, then over. What
+// the server really sent (close codes, protocol violations) it learns from WireCheck.
 
 #include "errmsg_p.h"
+#include "wirecheck_p.h"
 
 #include <QByteArray>
 #include <QString>
@@ -14,6 +16,7 @@
 #include <optional>
 
 class QObject;
+class QTcpSocket;
 class QWebSocket;
 
 class WebSocketAdapter
@@ -27,11 +30,15 @@ public:
         virtual void socketBinary(const QByteArray &message) = 0;
         // Connecting or the connection failed; `why` is readable, without Qt's prefixes. It may
         // come after socketOver (Qt 6.4 says "disconnected" before the error that caused it).
-        virtual void socketFailed(const QString &why) = 0;
+        // `closeCode` is what onClose reports: 1006 unless a limit of ours decided the end.
+        virtual void socketFailed(const QString &why, int closeCode) = 0;
         // Qt closed the connection itself (1009) because a message was over the limit.
         virtual void socketMessageTooBig(qint64 limit) = 0;
         // The connection is over: Qt disconnected, or we gave up on it (see abort()).
         virtual void socketOver() = 0;
+        // Once open, after each read: whether a message has begun and not ended (the frame
+        // deadline runs while it has).
+        virtual void socketMidMessage(bool inside) = 0;
 
     protected:
         ~Listener() = default;
@@ -42,11 +49,18 @@ public:
 
     // Makes a fresh QWebSocket, a child of `owner`, and opens it; `listener` hears it from now on.
     void open(QObject *owner, Listener *listener, const ErrMsg::ConnectRequest &request,
-        qint64 maxIncomingMessageSize);
+        qint64 maxIncomingMessageSize, qint64 maxBufferedAmount);
     QWebSocket *ws() const { return m_ws; }
 
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
+    // Bytes handed to the socket and not yet written to the network (frames, with their
+    // headers, and Qt's own pongs and close frame).
+    qint64 bufferedAmount() const;
+    // True, and the connection fails (1008), when more than the limit waits to be written.
+    bool overBufferLimit();
+    // Fails the connection: `why` is reported, the socket is dropped at once.
+    void fail(const QString &why, int closeCode = 1006);
     // While connecting: abort, as a browser does; once open: the closing handshake.
     void close(int code, const QString &reason);
     // Stops listening and drops the connection, then reports socketOver().
@@ -63,8 +77,20 @@ public:
 
 private:
     void connectSignals();
+    void watchWire();
+    void afterQtRead();
+    bool hasReadViolation(); // catches up on what Qt read; fails the connection on a violation
+    void qtClosing();
 
     QWebSocket *m_ws = nullptr;
+    QTcpSocket *m_wire = nullptr; // the socket QWebSocket reads from (its child)
+    WireCheck m_check;
+    QStringList m_protocols; // requested
+    qint64 m_maxBufferedAmount = 0;
+    bool m_opened = false;
+    bool m_closing = false; // we closed, or gave up: what Qt does next is ours
+    bool m_isTls = false;
+    bool m_bufferFull = false; // the connection failed for it
     QObject *m_owner = nullptr;
     Listener *m_listener = nullptr;
     std::optional<bool> m_tcpNoDelay; // unset: Qt's own setting

@@ -437,7 +437,7 @@ TestCase {
         const task = made.task;
         const log = made.log;
         tryVerify(() => closed(log));
-        compare(log.events, ["error:connectSocket:fail Unhandled http status code: 403 (Forbidden).", "close:1006:"]);
+        compare(log.events, ["error:connectSocket:fail the server answered \"HTTP/1.1 403 Forbidden\", not 101 Switching Protocols", "close:1006:"]);
     }
 
     function test_listeners_addUpInOrder() {

@@ -103,8 +103,8 @@ void tst_Events::events_handshakeRefused_data()
 {
     QTest::addColumn<TestServer::Mode>("mode");
     QTest::addColumn<QString>("status");
-    QTest::newRow("403") << TestServer::Refuse403 << "403 (Forbidden).";
-    QTest::newRow("404") << TestServer::Refuse404 << "404 (Not Found).";
+    QTest::newRow("403") << TestServer::Refuse403 << "403 Forbidden";
+    QTest::newRow("404") << TestServer::Refuse404 << "404 Not Found";
 }
 
 void tst_Events::events_handshakeRefused()
@@ -120,7 +120,9 @@ void tst_Events::events_handshakeRefused()
     QVERIFY2(
         log.events.at(0).startsWith("error:connectSocket:fail "), qPrintable(log.events.at(0)));
     QCOMPARE(log.events.at(0),
-        QStringLiteral("error:connectSocket:fail Unhandled http status code: %1").arg(status));
+        QStringLiteral("error:connectSocket:fail the server answered \"HTTP/1.1 %1\", not 101 "
+                       "Switching Protocols")
+            .arg(status));
     QCOMPARE(log.events.at(1), QStringLiteral("close:1006:"));
     QCOMPARE(task->ws()->state(), QAbstractSocket::UnconnectedState);
     QCOMPARE(SocketTask::liveTaskCount(), 0);

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+// Hostile and broken servers (hostile_server.py, raw sockets): each scenario asserts the exact
+// events, close code and errMsg, and that a healthy task on the same event loop, talking to a
+// well-behaved server meanwhile, is not disturbed. docs/reliability.md has the table.
+#include <SocketTask>
+
+#include "recorder.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+
+#include <unistd.h>
+
+namespace {
+
+qint64 rssKiB()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.value(1).toLongLong() * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+void figure(const char *name, qint64 value)
+{
+    qInfo("FIGURE %s %lld", name, value);
+}
+
+// An expected event matches exactly, or, ending in '*', by its beginning.
+bool matches(const QStringList &events, const QStringList &expected)
+{
+    if (events.size() != expected.size())
+        return false;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const QString &e = expected.at(i);
+        if (e.endsWith(u'*') ? !events.at(i).startsWith(e.chopped(1)) : events.at(i) != e)
+            return false;
+    }
+    return true;
+}
+
+const QString opened = QStringLiteral("open");
+const QString message = QStringLiteral("message");
+const QString dropped = QStringLiteral("close:1006:");
+
+QString failed(const QString &why)
+{
+    return QStringLiteral("error:socketTask:fail ") + why;
+}
+
+QString refused(const QString &why)
+{
+    return QStringLiteral("error:connectSocket:fail ") + why;
+}
+
+constexpr int testFrameTimeout = 300; // ms: the stall scenarios need not wait Qt's 5 s
+
+} // namespace
+
+class tst_Hostile : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_server.setProgram(QStringLiteral("/usr/bin/python3"));
+        m_server.setArguments({ QStringLiteral(SOCKETTASK_RELIABILITY_DIR "/hostile_server.py") });
+        m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_server.start();
+        QVERIFY2(m_server.waitForStarted(), qPrintable(m_server.errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_server.canReadLine(), 10000);
+        const QByteArray line = m_server.readLine().trimmed();
+        QVERIFY2(line.startsWith("PORT "), line.constData());
+        m_port = line.mid(5).toInt();
+        SocketTask::setMaxConcurrentTasks(0);
+        SocketTask::setFrameTimeout(testFrameTimeout);
+    }
+    void cleanupTestCase()
+    {
+        m_server.terminate();
+        m_server.waitForFinished(5000);
+    }
+    void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
+
+    void scenario_data();
+    void scenario();
+    void qtGivesUpOnAStalledFrame();
+    void pingFlood();
+    void serverNotReading();
+    void bufferedAmount();
+
+private:
+    QUrl url(const QString &scenario) const
+    {
+        return QUrl(QStringLiteral("ws://127.0.0.1:%1/%2").arg(m_port).arg(scenario));
+    }
+
+    QProcess m_server;
+    int m_port = 0;
+};
+
+void tst_Hostile::scenario_data()
+{
+    QTest::addColumn<QStringList>("expected");
+    QTest::addColumn<bool>("weClose"); // the server keeps the connection: we close it
+
+    // Handshake faults: never OPEN.
+    QTest::newRow("hs-bad-accept") << QStringList {
+        refused("Accept-Key received from server AAAAAAAAAAAAAAAAAAAAAAAAAAA= does not match the "
+                "client key *"),
+        dropped
+    } << false;
+    QTest::newRow("hs-no-upgrade") << QStringList { refused("the server's answer has no Upgrade "
+                                                            "header where it needs \"Upgrade: "
+                                                            "websocket\""),
+        dropped } << false;
+    QTest::newRow("hs-unrequested-protocol") << QStringList {
+        refused("the server chose the subprotocol \"chat\", which was not requested"), dropped
+    } << false;
+    QTest::newRow("hs-unoffered-extension")
+        << QStringList { refused("the server chose the extension \"permessage-deflate\", which "
+                                 "was not offered"),
+               dropped }
+        << false;
+    QTest::newRow("hs-keepalive-upgrade")
+        << QStringList { refused(QStringLiteral("Qt %1 refuses the server's \"Connection: "
+                                                "keep-alive, Upgrade\", which RFC 6455 allows "
+                                                "(docs/reliability.md)")
+                                     .arg(QString::fromLatin1(qVersion()))),
+               dropped }
+        << false;
+    QTest::newRow("hs-301") << QStringList { refused("the server answered \"HTTP/1.1 301 Moved "
+                                                     "Permanently\", not 101 Switching Protocols"),
+        dropped } << false;
+    QTest::newRow("hs-200") << QStringList { refused("the server answered \"HTTP/1.1 200 OK\", "
+                                                     "not 101 Switching Protocols"),
+        dropped } << false;
+    QTest::newRow("hs-huge-headers")
+        << QStringList { refused("the server's response headers are over 262144 bytes"), dropped }
+        << false;
+    QTest::newRow("hs-garbage") << QStringList {
+        refused("the server's answer is not HTTP: \"??? t\""), dropped
+    } << false;
+    QTest::newRow("hs-garbage-line")
+        << QStringList { refused("the server's answer is not HTTP: \"SSH-2\""), dropped } << false;
+    QTest::newRow("hs-silence") << QStringList { refused("timeout"), dropped } << false;
+    QTest::newRow("hs-drop") << QStringList { refused("The remote host closed the connection"),
+        dropped } << false;
+
+    // Valid close codes (RFC 6455 7.4, IANA registry) reach onClose as sent.
+    for (int code :
+        { 1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999 }) {
+        QTest::addRow("close-%d", code)
+            << QStringList { opened, QStringLiteral("close:%1:reason %1").arg(code) } << false;
+    }
+    QTest::newRow("close-empty") << QStringList { opened, "close:1005:" } << false;
+    QTest::newRow("close-after-messages")
+        << QStringList { opened, message, message, "close:4000:bye" } << false;
+
+    // Invalid close frames: onError, then 1006, as a browser.
+    for (int code : { 0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535 }) {
+        QTest::addRow("close-%d", code) << QStringList { opened,
+            failed(QStringLiteral("the invalid close code %1").arg(code)), dropped }
+                                        << false;
+    }
+    QTest::newRow("close-1-byte") << QStringList { opened,
+        failed("a close frame with a 1-byte payload"), dropped }
+                                  << false;
+    QTest::newRow("close-bad-utf8-reason")
+        << QStringList { opened, failed("invalid UTF-8 in the close reason"), dropped } << false;
+
+    // Protocol violations.
+    QTest::newRow("text-bad-utf8")
+        << QStringList { opened, failed("invalid UTF-8 in a text message"), dropped } << false;
+    QTest::newRow("text-bad-utf8-fragments")
+        << QStringList { opened, failed("invalid UTF-8 in a text message"), dropped } << false;
+    for (int bit : { 1, 2, 3 }) {
+        QTest::addRow("rsv%d", bit) << QStringList { opened,
+            failed(QStringLiteral("a frame with the reserved bit RSV%1 set").arg(bit)), dropped }
+                                    << false;
+    }
+    QTest::newRow("opcode-3") << QStringList { opened,
+        failed("a frame with the reserved opcode 0x3"), dropped }
+                              << false;
+    QTest::newRow("opcode-b") << QStringList { opened,
+        failed("a frame with the reserved opcode 0xB"), dropped }
+                              << false;
+    QTest::newRow("ping-126") << QStringList { opened,
+        failed("a control frame longer than 125 bytes"), dropped }
+                              << false;
+    QTest::newRow("ping-fragmented")
+        << QStringList { opened, failed("a fragmented control frame"), dropped } << false;
+    QTest::newRow("close-fragmented")
+        << QStringList { opened, failed("a fragmented control frame"), dropped } << false;
+    QTest::newRow("continuation-first") << QStringList { opened,
+        failed("a continuation frame with no message to continue"), dropped }
+                                        << false;
+    QTest::newRow("text-inside-fragments")
+        << QStringList { opened, failed("a new message before the previous one ended"), dropped }
+        << false;
+    QTest::newRow("length-not-shortest")
+        << QStringList { opened, failed("a frame length not in its shortest form"), dropped }
+        << false;
+    // The masked message itself is never delivered.
+    QTest::newRow("masked") << QStringList { opened,
+        failed("a masked frame (a server must not mask)"), dropped }
+                            << false;
+    QTest::newRow("masked-after-one") << QStringList { opened, message,
+        failed("a masked frame (a server must not mask)"), dropped }
+                                      << false;
+
+    // Stalls and drops.
+    const QString stalled = failed(
+        QStringLiteral("no data for %1 ms in the middle of a message").arg(testFrameTimeout));
+    QTest::newRow("stall-header") << QStringList { opened, stalled, dropped } << false;
+    QTest::newRow("stall-payload") << QStringList { opened, stalled, dropped } << false;
+    QTest::newRow("stall-fragments") << QStringList { opened, stalled, dropped } << false;
+    QTest::newRow("drop-mid-frame")
+        << QStringList { opened, failed("The remote host closed the connection"), dropped }
+        << false;
+
+    // A ping is answered; the connection goes on.
+    QTest::newRow("ping-then-text") << QStringList { opened, message, "close:1000:" } << true;
+}
+
+void tst_Hostile::scenario()
+{
+    QFETCH(QStringList, expected);
+    QFETCH(bool, weClose);
+    const QString name = QString::fromLatin1(QTest::currentDataTag());
+
+    // The healthy task, on the same event loop, open before the scenario starts.
+    EventLog healthyLog;
+    std::unique_ptr<SocketTask> healthy = openTask(url(QStringLiteral("echo")), &healthyLog);
+    QCOMPARE(healthy->readyState(), SocketTask::OPEN);
+
+    SocketTask::ConnectOption option = optionFor(url(name));
+    if (name == QLatin1String("hs-silence"))
+        option.setTimeout(300);
+    EventLog log;
+    std::unique_ptr<SocketTask> task = recordedTask(option, &log);
+    QVERIFY(task);
+    if (weClose) {
+        QTRY_VERIFY(log.events.size() == expected.size() - 1);
+        task->close({});
+    }
+    // Meanwhile the healthy task talks.
+    healthy->send(SocketTask::SendOption(QStringLiteral("during ") + name));
+    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 10000);
+    handlePostedEvents(); // nothing after onClose
+    QVERIFY2(matches(log.events, expected),
+        qPrintable(QStringLiteral("\n got:      %1\n expected: %2")
+                       .arg(log.events.join(QStringLiteral(" | ")),
+                           expected.join(QStringLiteral(" | ")))));
+    QCOMPARE(task->readyState(), SocketTask::CLOSED);
+    if (log.events.contains(opened) && expected.size() > 2
+        && expected.at(expected.size() - 2).startsWith(QLatin1String("error:")))
+        QCOMPARE(task->errMsg(), expected.at(expected.size() - 2).mid(6));
+
+    // The healthy task heard its own echo and nothing else, and still works.
+    healthy->send(SocketTask::SendOption(QStringLiteral("after ") + name));
+    QTRY_COMPARE(healthyLog.messages.size(), 2);
+    QCOMPARE(healthyLog.messages.at(0).toString(), QStringLiteral("during ") + name);
+    QCOMPARE(healthyLog.messages.at(1).toString(), QStringLiteral("after ") + name);
+    QCOMPARE(healthy->readyState(), SocketTask::OPEN);
+    QCOMPARE(healthyLog.events, QStringList({ opened, message, message }));
+    healthy->close({});
+    QTRY_VERIFY(healthyLog.closed());
+}
+
+// With the default frame timeout, Qt's own 5 s timer ends a stalled frame (Qt 6.4-6.11): the
+// same report, by another path (Qt's close with 1001, seen by us before it reaches the wire).
+void tst_Hostile::qtGivesUpOnAStalledFrame()
+{
+    SocketTask::setFrameTimeout(60000);
+    auto restore = qScopeGuard([] { SocketTask::setFrameTimeout(testFrameTimeout); });
+    EventLog log;
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(url("stall-payload")), &log);
+    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 15000);
+    QCOMPARE(log.events,
+        QStringList({ opened, failed("no data for 5000 ms in the middle of a message"), dropped }));
+}
+
+// A server that pings as fast as it can and never reads: Qt answers each ping with a pong that
+// can never be written. Without a limit the client grew 250 MB/s (issue 12).
+void tst_Hostile::pingFlood()
+{
+    QCOMPARE(SocketTask::maxBufferedAmount(), qint64(64 * 1024 * 1024));
+    const qint64 before = rssKiB();
+    qint64 peak = before;
+    qint64 peakBuffered = 0;
+    EventLog log;
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(url("ping-flood")), &log);
+    QElapsedTimer clock;
+    clock.start();
+    while (!log.closed() && clock.elapsed() < 60000) {
+        QTest::qWait(20);
+        peak = std::max(peak, rssKiB());
+        peakBuffered = std::max(peakBuffered, task->bufferedAmount());
+    }
+    QCOMPARE(log.events,
+        QStringList({ opened,
+            failed("more than 67108864 bytes wait to be sent: the server does not read them"),
+            "close:1008:" }));
+    figure("ping_flood_ms_to_limit", clock.elapsed());
+    figure("ping_flood_peak_buffered_kib", peakBuffered / 1024);
+    figure("ping_flood_rss_growth_kib", peak - before);
+    // Bounded: the limit, plus Qt's read buffer of pings and allocator slack.
+    QVERIFY2(peak - before < 256 * 1024, qPrintable(QString::number(peak - before)));
+}
+
+// Our own sends to a server that stopped reading: the send that finds the buffer over the
+// limit fails, and so does the task.
+void tst_Hostile::serverNotReading()
+{
+    SocketTask::setMaxBufferedAmount(8 * 1024 * 1024);
+    auto restore = qScopeGuard([] { SocketTask::setMaxBufferedAmount(64 * 1024 * 1024); });
+    const qint64 before = rssKiB();
+    EventLog log;
+    std::unique_ptr<SocketTask> task = openTask(url("not-reading"), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    const QByteArray chunk(1024 * 1024, 'x');
+    CallbackLog calls;
+    int sent = 0;
+    while (calls.calls.isEmpty() && sent < 1000) {
+        task->send(withCallbacks(SocketTask::SendOption(chunk), calls.callbacks()));
+        if (calls.calls.first() == QLatin1String("success")) {
+            calls = {};
+            ++sent;
+        }
+        QTest::qWait(5); // the socket writes what the kernel takes
+    }
+    QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
+    QCOMPARE(calls.results.first().errMsg,
+        QStringLiteral("sendSocketMessage:fail more than 8388608 bytes wait to be sent"));
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.events,
+        QStringList({ opened,
+            failed("more than 8388608 bytes wait to be sent: the server does not read them"),
+            "close:1008:" }));
+    figure("not_reading_messages_accepted", sent);
+    figure("not_reading_rss_growth_kib", rssKiB() - before);
+    QVERIFY(sent >= 8); // the limit, and what the kernel's buffers took
+}
+
+void tst_Hostile::bufferedAmount()
+{
+    EventLog log;
+    std::unique_ptr<SocketTask> task = openTask(url("not-reading"), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    QCOMPARE(task->bufferedAmount(), 0);
+    // Written by the event loop, not inside send(): all of it waits until then.
+    task->send(SocketTask::SendOption(QByteArray(1000, 'x')));
+    QCOMPARE(task->bufferedAmount(), 1000 + 8); // header 2, length 2, masking key 4
+    QTRY_COMPARE(task->bufferedAmount(), 0); // the kernel took it
+    task->close({});
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(task->bufferedAmount(), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Hostile)
+#include "tst_hostile.moc"
