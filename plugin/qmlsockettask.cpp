@@ -74,6 +74,14 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     The subprotocol the server chose, or an empty string.
 */
 /*!
+    \qmlproperty real SocketTask::bufferedAmount
+    How many bytes wait to be written to the network: what send() accepted and the socket has
+    not written yet, with each frame's header (2 to 14 bytes) and the pongs Qt queues itself (a
+    browser counts the payload only). 0 once the task is CLOSING or CLOSED. It has no change
+    signal (it changes with every write): read it when needed. When more than the limit waits
+    (64 MiB; \c{SocketTask::setMaxBufferedAmount()} in C++), the task fails with 1008.
+*/
+/*!
     \qmlproperty string SocketTask::url
     The \c ws:// or \c wss:// URL. For the element, it takes effect the next time \l active
     becomes true.
@@ -329,6 +337,11 @@ QString QmlSocketTask::errMsg() const
 QString QmlSocketTask::protocol() const
 {
     return m_task ? m_task->protocol() : QString();
+}
+
+double QmlSocketTask::bufferedAmount() const
+{
+    return m_task ? double(m_task->bufferedAmount()) : 0;
 }
 
 void QmlSocketTask::setErrMsg(const QString &errMsg)

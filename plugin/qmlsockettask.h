@@ -60,6 +60,8 @@ class QmlSocketTask : public QmlSocketTaskSignals, public QQmlParserStatus
     Q_PROPERTY(int readyState READ readyState NOTIFY readyStateChanged FINAL)
     Q_PROPERTY(QString errMsg READ errMsg NOTIFY errMsgChanged FINAL)
     Q_PROPERTY(QString protocol READ protocol NOTIFY protocolChanged FINAL)
+    // Read when needed, as in a browser: it changes with every write, too often to notify.
+    Q_PROPERTY(double bufferedAmount READ bufferedAmount FINAL)
     // The element's options. They are JavaScript values so that a wrong type is reported by
     // the same check, with the same errMsg, as in Taro.connectSocket.
     Q_PROPERTY(QJSValue url READ url WRITE setUrl NOTIFY urlChanged FINAL)
@@ -106,6 +108,7 @@ public:
     int readyState() const;
     QString errMsg() const;
     QString protocol() const;
+    double bufferedAmount() const;
     QJSValue url() const;
     void setUrl(const QJSValue &url);
     QJSValue header() const { return m_element ? m_element->header : QJSValue(); }

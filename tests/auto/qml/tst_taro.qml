@@ -516,6 +516,19 @@ TestCase {
         compare(TestHelper.hex(opened.log.messages[3]), "0907");
     }
 
+    function test_bufferedAmount() {
+        const server = TestHelper.server("Echo");
+        const task = openTask(server).task;
+        compare(task.bufferedAmount, 0);
+        task.send({
+                "data": "x".repeat(1000)
+            });
+        // The socket writes from the event loop: all of it waits until then. A client frame
+        // of 1000 bytes has 8 bytes of header (length and masking key).
+        compare(task.bufferedAmount, 1008);
+        tryCompare(task, "bufferedAmount", 0);
+    }
+
     function test_send_errors_data() {
         const s = "sendSocketMessage:fail parameter error: parameter.data should be String or ArrayBuffer instead of ";
         return [{
