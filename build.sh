@@ -148,6 +148,7 @@ memcheck)
     "${vg[@]}" "$BUILD_DIR/tests/auto/chatserver/tst_chatserver"
     "${vg[@]}" "$BUILD_DIR/tests/auto/qml/tst_staticengine" "$BUILD_DIR/qml"
     "${vg[@]}" "$BUILD_DIR/tests/reliability/tst_interop"
+    "${vg[@]}" "$BUILD_DIR/tests/reliability/tst_hostile" scenario serverNotReading bufferedAmount
     "${vg[@]}" "$BUILD_DIR/tests/reliability/tst_faults" dropMidStream \
         serverCloseInTheMiddleOfABurst eventLoopBlocked2s tls
     echo "memcheck: 0 errors"
