@@ -60,6 +60,7 @@ void WebSocketAdapter::watchWire()
 
 void WebSocketAdapter::afterQtRead()
 {
+    m_messagesChecked = 0; // Qt emitted every whole message it had
     if (m_closing || hasReadViolation())
         return;
     if (!m_opened) {
@@ -70,6 +71,22 @@ void WebSocketAdapter::afterQtRead()
     if (overBufferLimit())
         return;
     m_listener->socketMidMessage(m_check.isMidMessage());
+}
+
+bool WebSocketAdapter::passesChecks()
+{
+    if (m_closing)
+        return false;
+    // Many messages come in one read: the first one checks the rest ahead (one peek), and
+    // those pass without touching the socket.
+    if (m_messagesChecked > 0) {
+        --m_messagesChecked;
+        return true;
+    }
+    if (hasReadViolation())
+        return false;
+    m_messagesChecked = m_check.checkAhead();
+    return true;
 }
 
 bool WebSocketAdapter::hasReadViolation()
@@ -126,7 +143,7 @@ void WebSocketAdapter::qtClosing()
     if (m_closing || hasReadViolation() || m_check.closeFrame())
         return;
     // Qt may have stopped in the middle of what it judged (a frame's first bytes): read on.
-    m_check.readAhead();
+    m_check.checkAhead();
     if (!m_check.violation().isEmpty())
         return fail(m_check.violation());
     // Qt's own close, named by the code it chose (our reading found nothing wrong before it).
@@ -167,12 +184,12 @@ void WebSocketAdapter::connectSignals()
     // Qt emits a message as soon as it has read it: check the frames it came in first, so that
     // nothing from a server that broke the protocol is delivered (a masked frame, say).
     QObject::connect(ws, &QWebSocket::textMessageReceived, m_owner, [this](const QString &message) {
-        if (!m_closing && !hasReadViolation())
+        if (passesChecks())
             m_listener->socketText(message);
     });
     QObject::connect(
         ws, &QWebSocket::binaryMessageReceived, m_owner, [this](const QByteArray &message) {
-            if (!m_closing && !hasReadViolation())
+            if (passesChecks())
                 m_listener->socketBinary(message);
         });
     // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.

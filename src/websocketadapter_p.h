@@ -91,6 +91,8 @@ private:
     bool m_closing = false; // we closed, or gave up: what Qt does next is ours
     bool m_isTls = false;
     bool m_bufferFull = false; // the connection failed for it
+    int m_messagesChecked = 0; // messages of this read already checked ahead
+    bool passesChecks(); // may the message Qt emits now be delivered
     QObject *m_owner = nullptr;
     Listener *m_listener = nullptr;
     std::optional<bool> m_tcpNoDelay; // unset: Qt's own setting

@@ -51,6 +51,13 @@ bool WireCheck::catchUp()
     const qint64 unread = m_device->bytesAvailable();
     m_device->rollbackTransaction();
     qint64 consumed = m_device->bytesAvailable() - unread;
+    // What checkAhead() read already is only stepped over.
+    const qint64 known = std::min(consumed, m_parsedAhead);
+    if (known > 0) {
+        m_device->skip(known);
+        m_parsedAhead -= known;
+        consumed -= known;
+    }
     // Headers and small frames are read (copied) in chunks; a long payload we do not keep is
     // skipped, which copies nothing.
     char chunk[512];
@@ -129,6 +136,25 @@ qsizetype WireCheck::readResponse(const char *data, qsizetype size)
 
 qsizetype WireCheck::readHeader(const char *data, qsizetype size)
 {
+    // Most often the whole header is there: no byte-by-byte loop.
+    if (m_headerSize == 0 && size >= 2) {
+        const auto second = static_cast<unsigned char>(data[1]);
+        const int length7 = second & 0x7F;
+        const qsizetype whole = 2
+            + (length7 == 126        ? 2
+                    : length7 == 127 ? 8
+                                     : 0)
+            + ((second & maskBit) ? 4 : 0);
+        if (size >= whole) {
+            std::memcpy(m_header, data, size_t(whole));
+            m_headerSize = 2;
+            if (!firstBytesPass())
+                return 2;
+            m_headerSize = int(whole);
+            headerDone();
+            return whole;
+        }
+    }
     qsizetype used = 0;
     // 2 bytes tell how many follow: an extended length (0, 2 or 8) and a masking key (0 or 4).
     auto needed = [this] {
@@ -176,12 +202,19 @@ bool WireCheck::firstBytesPass()
     return m_violation.isEmpty();
 }
 
-void WireCheck::readAhead()
+int WireCheck::checkAhead()
 {
-    if (!m_device || m_step == Step::Ignore)
-        return;
-    const QByteArray unread = m_device->peek(64 * 1024);
-    read(unread.constData(), unread.size());
+    if (!m_device || m_step == Step::Response || m_step == Step::Ignore)
+        return 0;
+    const qint64 unread = m_device->bytesAvailable();
+    if (unread <= m_parsedAhead)
+        return 0;
+    const QByteArray bytes = m_device->peek(std::min<qint64>(unread, m_parsedAhead + 64 * 1024));
+    const int before = m_messagesRead;
+    read(bytes.constData() + m_parsedAhead, bytes.size() - m_parsedAhead);
+    m_parsedAhead = bytes.size();
+    // A message cut by a violation is not counted: its last frame never passed.
+    return m_messagesRead - before;
 }
 
 void WireCheck::headerDone()
@@ -214,6 +247,7 @@ void WireCheck::headerDone()
         m_insideMessage = !isFinal;
     }
 
+    m_frameEndsMessage = !isControl && isFinal;
     m_keepPayload = opcode == opClose;
     m_controlPayload.clear();
     m_payloadLeft = length;
@@ -225,6 +259,7 @@ void WireCheck::headerDone()
 void WireCheck::frameDone()
 {
     m_step = Step::Header;
+    m_messagesRead += m_frameEndsMessage;
     if (!m_keepPayload)
         return;
     m_keepPayload = false;

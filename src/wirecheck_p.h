@@ -40,8 +40,10 @@ public:
     // While the handshake runs: checks the bytes Qt has not consumed yet (it waits for the whole
     // response), so that an answer that is not HTTP, or headers without end, fail at once.
     bool checkPendingResponse();
-    // Reads what Qt has not consumed (yet): for when Qt stopped at a fault of its own finding.
-    void readAhead();
+    // Reads on into what Qt has not consumed yet (up to 64 KiB): returns how many whole
+    // messages there passed the checks (Qt emits them in this read, and they need no catching
+    // up), and finds a violation ahead, where Qt stopped at a fault of its own finding.
+    int checkAhead();
     // A message has begun and not ended: a frame in our reading or in bytes Qt left unread, or a
     // fragmented message waiting for its next fragment (Qt 6.4-6.11 time that out too).
     bool isMidMessage() const;
@@ -83,6 +85,9 @@ private:
     bool m_keepPayload = false; // a close frame's payload is kept
     QByteArray m_controlPayload;
     bool m_insideMessage = false; // a fragmented data message has begun
+    bool m_frameEndsMessage = false; // the frame being read is a message's last
+    int m_messagesRead = 0; // whole messages read, for checkAhead
+    qint64 m_parsedAhead = 0; // bytes past Qt's position that checkAhead() read
 
     QString m_violation;
     std::optional<CloseFrame> m_close;
