@@ -121,7 +121,10 @@ qsizetype WireCheck::readResponse(const char *data, qsizetype size)
 {
     // Qt consumes the response in one piece, up to and including its blank line.
     const qsizetype before = m_response.size();
-    m_response.append(data, size);
+    if (before == 0)
+        m_response = QByteArray(data, size); // allocated to size: no 512-byte chunk kept
+    else
+        m_response.append(data, size);
     const qsizetype end = m_response.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));
     if (end < 0)
         return size;
@@ -371,12 +374,13 @@ QString WireCheck::handshakeProblem(const QStringList &requestedProtocols) const
     return {};
 }
 
-QString WireCheck::acceptedResponseProblem() const
+QString WireCheck::acceptedResponseProblem()
 {
     if (!m_violation.isEmpty())
         return m_violation;
     // We offer no extension (Qt has none), so the server may not choose one (RFC 6455 4.1).
     const QByteArray extensions = header("sec-websocket-extensions");
+    m_response = QByteArray();
     if (!extensions.isEmpty())
         return QStringLiteral("the server chose the extension %1, which was not offered")
             .arg(quotedLatin1(extensions));

@@ -58,8 +58,9 @@ public:
     QByteArray header(const QByteArray &lowerCaseName) const;
     // Why Qt refused the response, in our words; empty when we see nothing wrong with it.
     QString handshakeProblem(const QStringList &requestedProtocols) const;
-    // What Qt accepted and RFC 6455 does not; empty when the response is fine.
-    QString acceptedResponseProblem() const;
+    // What Qt accepted and RFC 6455 does not; empty when the response is fine. Lets go of the
+    // response: nothing asks about it once the connection is open.
+    QString acceptedResponseProblem();
 
 private:
     enum class Step { Response, Header, Payload, Ignore };
