@@ -308,8 +308,11 @@ void tst_Hostile::pingFlood()
     figure("ping_flood_ms_to_limit", clock.elapsed());
     figure("ping_flood_peak_buffered_kib", peakBuffered / 1024);
     figure("ping_flood_rss_growth_kib", peak - before);
-    // Bounded: the limit, plus Qt's read buffer of pings and allocator slack.
+#ifndef __SANITIZE_ADDRESS__
+    // Bounded: the limit, plus Qt's read buffer of pings and allocator slack. (Under ASan its
+    // quarantine holds freed memory back, and RSS says nothing; the events above still hold.)
     QVERIFY2(peak - before < 256 * 1024, qPrintable(QString::number(peak - before)));
+#endif
 }
 
 // Our own sends to a server that stopped reading: the send that finds the buffer over the
