@@ -129,7 +129,8 @@ void WebSocketAdapter::fail(const QString &why, int closeCode)
     QMetaObject::invokeMethod(
         m_owner,
         [this, closeCode] {
-            if (m_ws->state() == QAbstractSocket::ConnectedState && closeCode == 1006)
+            if (m_ws->state() == QAbstractSocket::ConnectedState
+                && closeCode == Default::abnormalCloseCode)
                 m_ws->close(QWebSocketProtocol::CloseCodeProtocolError);
             abort();
         },

@@ -7,6 +7,7 @@
 // the server really sent (close codes, protocol violations) it learns from WireCheck.
 
 #include "errmsg_p.h"
+#include "options_p.h"
 #include "wirecheck_p.h"
 
 #include <QByteArray>
@@ -60,7 +61,7 @@ public:
     // True, and the connection fails (1008), when more than the limit waits to be written.
     bool overBufferLimit();
     // Fails the connection: `why` is reported, the socket is dropped at once.
-    void fail(const QString &why, int closeCode = 1006);
+    void fail(const QString &why, int closeCode = Default::abnormalCloseCode);
     // While connecting: abort, as a browser does; once open: the closing handshake.
     void close(int code, const QString &reason);
     // Stops listening and drops the connection, then reports socketOver().
