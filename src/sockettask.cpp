@@ -729,6 +729,18 @@ QWebSocket *SocketTask::ws() const
 }
 
 /*!
+    \since 1.0
+    Returns the version of the SocketTask library the application runs with, such as "1.0.0".
+    The macro \c SOCKETTASK_VERSION_STRING gives the version of the headers it was compiled
+    with, and \c {SOCKETTASK_VERSION >= SOCKETTASK_VERSION_CHECK(1, 0, 0)} compares at compile
+    time, as QT_VERSION and QT_VERSION_CHECK do.
+*/
+QString SocketTask::libraryVersion()
+{
+    return QStringLiteral(SOCKETTASK_VERSION_STRING);
+}
+
+/*!
     Returns how many tasks may be live (not CLOSED) at once; 0 means no limit. The default is 5.
 */
 int SocketTask::maxConcurrentTasks()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sockettask_export.h"
+#include "sockettask_version.h"
 
 #include <QMap>
 #include <QObject>
@@ -246,6 +247,9 @@ public:
     QUrl url() const;
     qint64 bufferedAmount() const;
     QWebSocket *ws() const;
+
+    // The version of the library the app runs with (SOCKETTASK_VERSION_STRING: compiled with).
+    static QString libraryVersion();
 
     // Tasks not yet CLOSED count against this limit; 0 means no limit. Default 5.
     static int maxConcurrentTasks();

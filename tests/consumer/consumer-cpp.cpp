@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include <SocketTask>
+#include <SocketTask/SocketTask> // the qualified form, from any prefix
+#include <SocketTask>            // and the short one
 
 #include "echoserver.h"
 
@@ -8,6 +9,13 @@
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    static_assert(SOCKETTASK_VERSION >= SOCKETTASK_VERSION_CHECK(1, 0, 0));
+    static_assert(SOCKETTASK_VERSION_CHECK(1, 0, 0) > SOCKETTASK_VERSION_CHECK(0, 255, 255));
+    if (SocketTask::libraryVersion() != QLatin1String(SOCKETTASK_VERSION_STRING)) {
+        qWarning("consumer-cpp: compiled with SocketTask %s, runs with %s",
+            SOCKETTASK_VERSION_STRING, qPrintable(SocketTask::libraryVersion()));
+        return 1;
+    }
     QWebSocketServer *server = startEchoServer(&app);
     SocketTask::ConnectOption option;
     option.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server->serverPort())));

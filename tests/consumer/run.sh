@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs the build into a scratch prefix and uses it from outside, as a consumer would:
-#   run.sh BUILD_DIR SOURCE_DIR STEP      STEP: cpp | qml | qmllint
+# Uses SocketTask from outside, as an app would (tests/consumer/CMakeLists.txt):
+#   run.sh BUILD_DIR SOURCE_DIR STEP
+# STEP cpp | qml | qmllint: the build installed into a scratch prefix, found by find_package;
+# STEP subdirectory | fetchcontent: the source built inside the app's own build.
 set -euo pipefail
 build=$1 src=$2 step=$3
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
-cmake --install "$build" --prefix "$prefix" >/dev/null
 qml_dir="$prefix/lib/qt6/qml"
-[ -f "$qml_dir/SocketTask/qmldir" ] || { echo "FAIL: no qmldir in $qml_dir"; exit 1; }
+case "$step" in
+cpp | qml | qmllint)
+    cmake --install "$build" --prefix "$prefix" >/dev/null
+    [ -f "$qml_dir/SocketTask/qmldir" ] || { echo "FAIL: no qmldir in $qml_dir"; exit 1; }
+    ;;
+esac
 case "$step" in
 cpp | qml)
     # The public headers are typed: the binding's QVariant entry points stay private.
@@ -39,6 +45,43 @@ qmllint)
     # Qt 6.4 says 'no property "nosuchProperty" exists', 6.8 and later 'Property "nosuchProperty"
     # does not exist': either way a warning on that line that names the property.
     grep -q '^Warning: .*bad.qml:3:.*"nosuchProperty"' <<<"$out" || { echo "$out"; echo "FAIL: qmllint did not check SocketTask"; exit 1; }
+    # The app's own qmllint target finds the module through IMPORT_PATH (README, Use it from QML).
+    cmake -S "$src/tests/consumer" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+    out=$(cmake --build "$prefix/consumer" --target consumer-qml_qmllint 2>&1) ||
+        { echo "$out"; echo "FAIL: the consumer's qmllint target"; exit 1; }
+    ;;
+subdirectory | fetchcontent)
+    how=(-DSOCKETTASK_SOURCE_DIR="$src")
+    if [ "$step" = fetchcontent ]; then
+        # The release's source tarball, as made by cpack's source package.
+        (cd "$prefix" && cpack --config "$build/CPackSourceConfig.cmake" >/dev/null)
+        tarball=$(ls "$prefix"/SocketTask-*-Source.tar.xz)
+        echo "fetching $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
+        how=(-DSOCKETTASK_URL="file://$tarball")
+    fi
+    app="$prefix/app"
+    cmake -S "$src/tests/consumer" -B "$app" -G Ninja -DSOCKETTASK_CONSUME="$step" "${how[@]}" \
+        >"$prefix/configure.log" 2>&1 || { cat "$prefix/configure.log"; echo "FAIL: configure"; exit 1; }
+    # The app's own docs target and packaging stay its own.
+    grep -q 'CPACK_PACKAGE_NAME "sockettask-consumer"' "$app/CPackConfig.cmake" ||
+        { echo "FAIL: SocketTask took over the app's CPack"; exit 1; }
+    docs=$(cmake --build "$app" --target docs)
+    grep -q "docs of the consumer" <<<"$docs" ||
+        { echo "FAIL: the app's docs target is not its own"; exit 1; }
+    # Only the library and the QML module are built: no tests, demo, bench or examples.
+    targets=$(ninja -C "$app" -t targets all | sed "s/:.*//; s|.*/||")
+    if grep -E '^(tst_|sockettask-chat|sockettask-bench|sockettask-console)' <<<"$targets"; then
+        echo "FAIL: a subproject builds its tests, demo, bench or examples"; exit 1
+    fi
+    start=$SECONDS
+    cmake --build "$app" >"$prefix/build.log" 2>&1 || { cat "$prefix/build.log"; echo "FAIL: build"; exit 1; }
+    steps=$(grep -o '^\[[0-9]*/[0-9]*\]' "$prefix/build.log" | tail -1 | cut -d/ -f2 | tr -d ']')
+    echo "the app with SocketTask as a $step: $steps build steps, $((SECONDS - start)) s"
+    "$app/consumer-cpp"
+    # Nothing installed: the module is found in the app's build, where SocketTask_QML_DIR says.
+    QML_IMPORT_PATH=$(cat "$app/qml-dir.txt") "$app/consumer-qml" "$src/tests/consumer/consumer.qml"
+    cmake --build "$app" --target consumer-qml_qmllint >/dev/null ||
+        { echo "FAIL: the app's qmllint target does not find SocketTask"; exit 1; }
     ;;
 esac
 echo "PASS: consumer $step"
