@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <SocketTask/SocketTask> // the qualified form, from any prefix
-#include <SocketTask>            // and the short one
+#include <SocketTask> // and the short one
 
 #include "echoserver.h"
 
