@@ -31,11 +31,11 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     As returned by \l {Taro::connectSocket()}{Taro.connectSocket()}, a task is connecting
     already; add listeners in the Promise's \c then():
 
-    \snippet docs/snippets/TaroChat.qml connect
+    \snippet TaroChat.qml connect
 
     Declared in QML, it connects while \l active is true:
 
-    \snippet docs/snippets/DeclarativeChat.qml socket
+    \snippet DeclarativeChat.qml socket
 
     Both come from the whole examples of \l {Getting Started in QML}.
 

@@ -14,7 +14,7 @@ import "globallisteners.js" as GlobalListeners
 
     A singleton: code written for Taro or WeChat runs with its calls unchanged.
 
-    \snippet docs/snippets/TaroChat.qml connect
+    \snippet TaroChat.qml connect
 */
 QtObject {
     id: taro

@@ -424,7 +424,7 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
     closed(), always from the event loop and in this order: onOpen at most once, onMessage for
     each message, onError at most once, and onClose exactly once.
 
-    \snippet docs/snippets/chatclient.cpp listeners
+    \snippet chatclient.cpp listeners
 
     (The whole program: \l {Getting Started in C++}.)
 
@@ -455,8 +455,8 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
     \qt {qobject.html#moveToThread} {QObject::moveToThread()} and call connectSocket() from that
     thread, with that object as the parent:
 
-    \snippet docs/snippets/worker.h worker
-    \snippet docs/snippets/worker.cpp start
+    \snippet worker.h worker
+    \snippet worker.cpp start
 
     Moving a task itself to another thread is not supported.
 
