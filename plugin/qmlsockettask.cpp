@@ -17,9 +17,7 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     \title SocketTask QML Types
     \brief Taro's WebSocket API for QML: the Taro singleton and the SocketTask type.
 
-    \code
-    import SocketTask
-    \endcode
+    \include requisites.qdocinc qml
 
     The rules (checks, errMsg strings, event order, limits) are the C++ core's; see the
     \l {SocketTask} C++ class.
@@ -33,23 +31,13 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     As returned by \l {Taro::connectSocket()}{Taro.connectSocket()}, a task is connecting
     already; add listeners in the Promise's \c then():
 
-    \qml
-    Taro.connectSocket({ url: "wss://example.com/chat" }).then(task => {
-        task.onOpen(() => task.send({ data: "hello" }))
-        task.onMessage(res => console.log(res.data))
-        task.onClose(res => console.log(res.code, res.reason))
-    })
-    \endqml
+    \snippet TaroChat.qml connect
 
     Declared in QML, it connects while \l active is true:
 
-    \qml
-    SocketTask {
-        url: "wss://example.com/chat"
-        active: true
-        onMessageReceived: result => console.log(result.data)
-    }
-    \endqml
+    \snippet DeclarativeChat.qml socket
+
+    Both come from the whole examples of \l {Getting Started in QML}.
 
     A task made by Taro.connectSocket() stays alive while it is not CLOSED, even when no
     JavaScript reference to it is left; once CLOSED the garbage collector may take it.

@@ -14,10 +14,7 @@ import "globallisteners.js" as GlobalListeners
 
     A singleton: code written for Taro or WeChat runs with its calls unchanged.
 
-    \qml
-    Taro.connectSocket({ url: "wss://example.com/chat", header: { "X-Token": "abc" } })
-        .then(task => task.onOpen(() => task.send({ data: "hello" })))
-    \endqml
+    \snippet TaroChat.qml connect
 */
 QtObject {
     id: taro

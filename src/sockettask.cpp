@@ -403,11 +403,12 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
 /*!
     \module SocketTask
     \title SocketTask C++ Classes
-    \brief The C++ core of SocketTask: Taro's WebSocket task API over QWebSocket.
+    \brief The C++ core of SocketTask: Taro's WebSocket task API over \qt {qwebsocket.html} {QWebSocket}.
 
-    Link \c SocketTask::SocketTask with CMake (\c {find_package(SocketTask CONFIG REQUIRED)}) and
-    include \c {<SocketTask>}. The core links Qt Core, Network and WebSockets only, so a Qt
-    Widgets application uses it with no QML.
+    \include requisites.qdocinc module
+
+    The core links Qt Core, Network and WebSockets only, so a Qt Widgets application uses it
+    with no QML. \l {Getting Started in C++} shows a whole program.
 */
 
 /*!
@@ -415,32 +416,53 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
     \inmodule SocketTask
     \brief A WebSocket connection with the API of Taro's and WeChat's SocketTask.
 
+    \include requisites.qdocinc class
+
     A task is made by connectSocket(), which checks its options, starts connecting and returns
     at once. What then happens is told to the listeners added with onOpen(), onMessage(),
     onError() and onClose(), and by the signals opened(), messageReceived(), errorOccurred() and
     closed(), always from the event loop and in this order: onOpen at most once, onMessage for
     each message, onError at most once, and onClose exactly once.
 
-    \code
-    SocketTask::ConnectOption option(QUrl("wss://example.com/chat"));
-    SocketTask *task = SocketTask::connectSocket(option, this);
-    task->onOpen([task](const SocketTask::OnOpenCallbackResult &) {
-        task->send(QStringLiteral("hello")); // a QByteArray is sent as binary
-    });
-    task->onMessage([](const SocketTask::OnMessageCallbackResult &r) { qDebug() << r.data; });
-    \endcode
+    \snippet chatclient.cpp listeners
+
+    (The whole program: \l {Getting Started in C++}.)
 
     Each call (connectSocket(), send(), close()) reports its result synchronously: the
     \c success or \c fail callback of its option, then \c complete, with an \c errMsg such as
     \c {"sendSocketMessage:ok"}. The same string becomes the task's \l errMsg.
 
-    One QWebSocket is made for each task and is reachable through ws() for what this API does
-    not cover, such as a proxy. Qt 6.4 does not expose the handshake's response headers, so
+    One \qt {qwebsocket.html} {QWebSocket} is made for each task and is reachable through ws()
+    for what this API does not cover, such as a proxy (\qt {qnetworkproxy.html} {QNetworkProxy}). Qt 6.4 does not expose the handshake's response headers, so
     OnOpenCallbackResult::header is always empty; and QtWebSockets has no compression, so
     ConnectOption::perMessageDeflate has no effect.
 
     Messages are logged in the category \c sockettask: warnings (a listener threw) by default,
     each event with \c {QT_LOGGING_RULES="sockettask.debug=true"}.
+
+    \section1 Threads
+
+    Like QWebSocket, SocketTask is reentrant, not thread-safe. A task lives in the thread that
+    called connectSocket() (its \c parent must live there too), and so do its QWebSocket and its
+    timers: that thread's event loop delivers the task's events, and its listeners and signals
+    run there. Call send(), close() and the getters from that thread only; from another one,
+    queue the call to the task (\qt {qmetaobject.html#invokeMethod} {QMetaObject::invokeMethod()}
+    or a queued signal). Connecting to the task's signals from another thread is fine, as for any
+    \qt {qobject.html} {QObject}.
+
+    A task starts connecting inside connectSocket(): there is no moment before that to move it.
+    To use tasks in another thread, move an object of yours there with
+    \qt {qobject.html#moveToThread} {QObject::moveToThread()} and call connectSocket() from that
+    thread, with that object as the parent:
+
+    \snippet worker.h worker
+    \snippet worker.cpp start
+
+    Moving a task itself to another thread is not supported.
+
+    The static functions are thread-safe: the limits (maxConcurrentTasks(),
+    maxIncomingMessageSize(), maxBufferedAmount(), frameTimeout()) are process-wide and may be
+    read and set from any thread, and liveTaskCount() counts the live tasks of all threads.
 */
 
 /*!
@@ -512,7 +534,7 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
 SocketTask::SocketTask(QObject *parent) : QObject(parent), d(new SocketTaskPrivate(this)) { }
 
 /*!
-    \reimp
+    \internal
 */
 void SocketTask::connectNotify(const QMetaMethod &signal)
 {
@@ -521,7 +543,7 @@ void SocketTask::connectNotify(const QMetaMethod &signal)
 }
 
 /*!
-    \reimp
+    \internal
 */
 void SocketTask::disconnectNotify(const QMetaMethod &signal)
 {
@@ -531,7 +553,7 @@ void SocketTask::disconnectNotify(const QMetaMethod &signal)
 }
 
 /*!
-    \reimp
+    \internal
 */
 void SocketTask::timerEvent(QTimerEvent *event)
 {

@@ -14,6 +14,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
 
+    //! [server]
     QWebSocketServer server(QStringLiteral("echo"), QWebSocketServer::NonSecureMode);
     if (!server.listen(QHostAddress::LocalHost, 0)) {
         out << "cannot listen: " << server.errorString() << Qt::endl;
@@ -27,7 +28,9 @@ int main(int argc, char *argv[])
             [peer](const QByteArray &m) { peer->sendBinaryMessage(m); });
         QObject::connect(peer, &QWebSocket::disconnected, peer, &QObject::deleteLater);
     });
+    //! [server]
 
+    //! [connect]
     SocketTask::ConnectOption option;
     option.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
     option.setHeader(QStringLiteral("X-Client"), QStringLiteral("sockettask-console"));
@@ -38,7 +41,9 @@ int main(int argc, char *argv[])
     SocketTask *task = SocketTask::connectSocket(option, &app);
     if (!task)
         return 1;
+    //! [connect]
 
+    //! [listeners]
     int received = 0;
     task->onOpen([&out, task](const SocketTask::OnOpenCallbackResult &) {
         out << "onOpen: readyState " << task->readyState() << Qt::endl;
@@ -60,5 +65,6 @@ int main(int argc, char *argv[])
         out << "onClose: code " << r.code << ", reason \"" << r.reason << "\"" << Qt::endl;
         app.exit(received == 2 && r.code == 1000 ? 0 : 1);
     });
+    //! [listeners]
     return app.exec();
 }

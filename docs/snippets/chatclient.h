@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// The C++ example of docs/getting-started-cpp.qdoc; tests/docs builds and runs it.
+#pragma once
+
+//! [class]
+#include <QObject>
+#include <QUrl>
+
+class ChatClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ChatClient(const QUrl &url, QObject *parent = nullptr);
+
+    void start(); // with listeners, as in Taro
+    void startWithSignals(); // with Qt signals
+
+Q_SIGNALS:
+    void finished(int closeCode); // 0: the task could not even be made
+
+private:
+    QUrl m_url;
+};
+//! [class]

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// The C++ examples the documentation shows (docs/snippets/*.cpp, through qdoc's \snippet), run
+// against a real WebSocket peer on loopback: a broken example fails here.
+#include "chatclient.h"
+#include "testserver.h"
+#include "worker.h"
+
+#include <SocketTask>
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+Worker *startWorker(QThread *thread, const QUrl &url); // docs/snippets/worker.cpp
+
+class tst_DocSnippets : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void chatClient_data();
+    void chatClient();
+    void chatMain();
+    void chatFails();
+    void worker();
+    void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
+
+private:
+    static void checkServerSaw(const TestServer &server, const QString &reason);
+};
+
+void tst_DocSnippets::checkServerSaw(const TestServer &server, const QString &reason)
+{
+    QCOMPARE(server.connections, 1);
+    QCOMPARE(server.received, QList<QVariant> { QStringLiteral("hello") });
+    QTRY_COMPARE(server.closes.size(), 1);
+    QCOMPARE(server.closes.first().code, 1000);
+    QCOMPARE(server.closes.first().reason, reason);
+}
+
+void tst_DocSnippets::chatClient_data()
+{
+    QTest::addColumn<bool>("withSignals");
+    QTest::newRow("listeners") << false;
+    QTest::newRow("signals") << true;
+}
+
+// getting-started-cpp.qdoc: ChatClient::start() and startWithSignals().
+void tst_DocSnippets::chatClient()
+{
+    QFETCH(bool, withSignals);
+    TestServer server(TestServer::Echo);
+    ChatClient client(server.url());
+    QSignalSpy finished(&client, &ChatClient::finished);
+    if (withSignals)
+        client.startWithSignals();
+    else
+        client.start();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().first().toInt(), 1000);
+    checkServerSaw(server, QStringLiteral("bye"));
+    if (!withSignals) {
+        QCOMPARE(server.header(0, QStringLiteral("Authorization")), QStringLiteral("Bearer 123"));
+        QCOMPARE(
+            server.header(0, QStringLiteral("Sec-WebSocket-Protocol")), QStringLiteral("chat"));
+    }
+}
+
+// getting-started-cpp.qdoc: the program's main(), with this server's URL as its argument.
+void tst_DocSnippets::chatMain()
+{
+    TestServer server(TestServer::Echo);
+    QProcess chat;
+    chat.setProcessChannelMode(QProcess::MergedChannels);
+    chat.start(QStringLiteral(DOCS_SNIPPET_CHAT), { server.url().toString() });
+    QVERIFY2(chat.waitForStarted(), qPrintable(chat.errorString()));
+    // The server lives in this thread: keep its event loop running while the program runs.
+    QTRY_VERIFY_WITH_TIMEOUT(chat.state() == QProcess::NotRunning, 10000);
+    const QByteArray output = chat.readAll();
+    QVERIFY2(chat.exitStatus() == QProcess::NormalExit && chat.exitCode() == 0, output.constData());
+    QVERIFY2(output.contains("received \"hello\""), output.constData());
+    QVERIFY2(output.contains("closed 1000 \"bye\""), output.constData());
+    checkServerSaw(server, QStringLiteral("bye"));
+}
+
+// The example's error path: no server, onError then onClose 1006.
+void tst_DocSnippets::chatFails()
+{
+    TestServer server(TestServer::Refuse403);
+    ChatClient client(server.url());
+    QSignalSpy finished(&client, &ChatClient::finished);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("connectSocket:fail")));
+    client.start();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().first().toInt(), 1006);
+}
+
+// The SocketTask class page, "Threads": a worker thread that owns its tasks.
+void tst_DocSnippets::worker()
+{
+    TestServer server(TestServer::Echo);
+    QThread thread;
+    Worker *worker = startWorker(&thread, server.url());
+    QThread *listenerThread = nullptr;
+    QString text;
+    connect(
+        worker, &Worker::received, this,
+        [&](const QString &received) {
+            listenerThread = QThread::currentThread();
+            text = received;
+        },
+        Qt::DirectConnection);
+    QTRY_COMPARE_WITH_TIMEOUT(server.closes.size(), 1, 10000);
+    QCOMPARE(text, QStringLiteral("hello from a worker"));
+    QCOMPARE(listenerThread, &thread);
+    QCOMPARE(server.closes.first().code, 1000);
+    thread.quit();
+    QVERIFY(thread.wait(5000));
+}
+
+QTEST_GUILESS_MAIN(tst_DocSnippets)
+#include "tst_docsnippets.moc"

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// Each QML example of the documentation (docs/snippets/*.qml, shown through qdoc's \snippet),
+// loaded as it is shown, with its `url` pointed at a loopback echo server: it must connect,
+// send "hello", get it back, close with 1000 and say so. A broken example fails here.
+import QtQuick
+import QtTest
+import SocketTaskTest
+
+TestCase {
+    id: tc
+    name: "DocSnippets"
+
+    // The examples, in the source tree (this file is run from there too).
+    readonly property url snippets: Qt.resolvedUrl("../../docs/snippets")
+
+    SignalSpy {
+        id: finishedSpy
+        signalName: "finished"
+    }
+
+    function cleanup() {
+        TestHelper.stopServers();
+        tryVerify(() => TestHelper.liveTaskCount() === 0, 5000, "every task CLOSED");
+        finishedSpy.clear();
+    }
+
+    function test_taro() {
+        const server = TestHelper.server("Echo");
+        const component = Qt.createComponent(tc.snippets + "/TaroChat.qml");
+        verify(component.status === Component.Ready, component.errorString());
+        const snippet = component.createObject(tc, { url: server.urlString() });
+        verify(snippet, "created");
+        finishedSpy.target = snippet;
+        finishedSpy.wait(10000);
+        compare(finishedSpy.signalArguments[0][0], 1000, "onClose's code");
+        compare(server.receivedAt(0), "hello");
+        compare(server.header(0, "Authorization"), "Bearer 123");
+        compare(server.header(0, "Sec-WebSocket-Protocol"), "chat");
+        tryVerify(() => server.closeCount() === 1, 5000);
+        compare(server.closeCodeAt(0), 1000);
+        compare(server.closeReasonAt(0), "bye");
+        snippet.destroy();
+    }
+
+    function test_element() {
+        const server = TestHelper.server("Echo");
+        const component = Qt.createComponent(tc.snippets + "/DeclarativeChat.qml");
+        verify(component.status === Component.Ready, component.errorString());
+        const snippet = component.createObject(tc, { url: server.urlString() });
+        verify(snippet, "created");
+        finishedSpy.target = snippet;
+        finishedSpy.wait(10000);
+        compare(finishedSpy.signalArguments[0][0], 1000, "onClose's code");
+        compare(server.receivedAt(0), "hello");
+        tryVerify(() => server.closeCount() === 1, 5000);
+        compare(server.closeCodeAt(0), 1000);
+        snippet.destroy();
+    }
+}
