@@ -73,6 +73,15 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     \qmlproperty string SocketTask::url
     The \c ws:// or \c wss:// URL. For the element, it takes effect the next time \l active
     becomes true.
+
+    The element's options are typed (\c url a string, \c timeout a number, \c tcpNoDelay and
+    \c perMessageDeflate booleans, \c protocols a list of strings), so qmllint and the QML
+    engine catch a value of the wrong type: \c {url: 7} is a qmllint warning, and the engine
+    turns 7 into "7", which connecting refuses with the errMsg of Taro.connectSocket. An
+    option not set reads as its default. \c header and \c caCertificates stay JavaScript
+    values, checked when connecting, because the engine would turn a wrong value into an
+    empty one without a word. A task made by Taro.connectSocket keeps the options it was made
+    with: only its \c url reads as its own, the other options read as their defaults.
 */
 /*!
     \qmlproperty object SocketTask::header
@@ -83,7 +92,7 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     The element's offered subprotocols.
 */
 /*!
-    \qmlproperty int SocketTask::timeout
+    \qmlproperty real SocketTask::timeout
     The element's connect and handshake deadline in milliseconds; 0 means none. Default 60000.
 */
 /*!
@@ -340,36 +349,82 @@ void QmlSocketTask::setErrMsg(const QString &errMsg)
     Q_EMIT errMsgChanged();
 }
 
-QJSValue QmlSocketTask::url() const
+// Only an element's options can be set.
+bool QmlSocketTask::isElement(const char *option) const
 {
-    if (m_element)
-        return m_element->url;
-    return QJSValue(m_task ? m_task->url().toString() : QString()); // a Taro task's own
+    if (!m_element) {
+        qCWarning(lcSocketTaskQml,
+            "SocketTask.%s: a task made by Taro.connectSocket keeps the options it was made with",
+            option);
+    }
+    return m_element != nullptr;
 }
 
-// The element's options. A task made by Taro.connectSocket keeps the options it was made with.
-#define SOCKETTASK_OPTION(setter, field, signal)                                                   \
-    void QmlSocketTask::setter(const QJSValue &value)                                              \
+QString QmlSocketTask::url() const
+{
+    if (m_element)
+        return m_element->url.isUndefined() ? QString() : m_element->url.toString();
+    return m_task ? m_task->url().toString() : QString(); // a Taro task's own
+}
+
+// The element keeps each option as the JavaScript value Taro.connectSocket would be given
+// (undefined until set), so that connectElement() hands the core the same thing. One not set
+// reads as the core's default. A task made by Taro.connectSocket keeps the options it was
+// made with, and reads as the defaults.
+#define SOCKETTASK_OPTION(Type, Param, getter, setter, signal, read, unset)                        \
+    Type QmlSocketTask::getter() const                                                             \
     {                                                                                              \
-        if (!m_element) {                                                                          \
-            qCWarning(lcSocketTaskQml,                                                             \
-                "SocketTask." #field                                                               \
-                ": a task made by Taro.connectSocket keeps the options it was made with");         \
+        if (!m_element || m_element->getter.isUndefined())                                         \
+            return unset;                                                                          \
+        const QJSValue &value = m_element->getter;                                                 \
+        return read;                                                                               \
+    }                                                                                              \
+    void QmlSocketTask::setter(Param value)                                                        \
+    {                                                                                              \
+        if (!isElement(#getter))                                                                   \
             return;                                                                                \
-        }                                                                                          \
-        if (m_element->field.strictlyEquals(value))                                                \
+        if (!m_element->getter.isUndefined() && getter() == value)                                 \
             return;                                                                                \
-        m_element->field = value;                                                                  \
+        m_element->getter = qjsEngine(this)->toScriptValue(value);                                 \
         Q_EMIT signal();                                                                           \
     }
-SOCKETTASK_OPTION(setUrl, url, urlChanged)
-SOCKETTASK_OPTION(setHeader, header, headerChanged)
-SOCKETTASK_OPTION(setProtocols, protocols, protocolsChanged)
-SOCKETTASK_OPTION(setTimeout, timeout, timeoutChanged)
-SOCKETTASK_OPTION(setTcpNoDelay, tcpNoDelay, tcpNoDelayChanged)
-SOCKETTASK_OPTION(setPerMessageDeflate, perMessageDeflate, perMessageDeflateChanged)
-SOCKETTASK_OPTION(setCaCertificates, caCertificates, caCertificatesChanged)
+SOCKETTASK_OPTION(QStringList, const QStringList &, protocols, setProtocols, protocolsChanged,
+    value.toVariant().toStringList(), QStringList())
+SOCKETTASK_OPTION(double, double, timeout, setTimeout, timeoutChanged, value.toNumber(),
+    SocketTask::ConnectOption().timeout())
+// Qt sets TCP_NODELAY on its sockets unless told otherwise.
+SOCKETTASK_OPTION(bool, bool, tcpNoDelay, setTcpNoDelay, tcpNoDelayChanged, value.toBool(),
+    SocketTask::ConnectOption().tcpNoDelay().value_or(true))
+SOCKETTASK_OPTION(bool, bool, perMessageDeflate, setPerMessageDeflate, perMessageDeflateChanged,
+    value.toBool(), SocketTask::ConnectOption().perMessageDeflate())
 #undef SOCKETTASK_OPTION
+
+// header and caCertificates stay JavaScript values (see qmlsockettask.h).
+void QmlSocketTask::setHeader(const QJSValue &header)
+{
+    if (!isElement("header") || m_element->header.strictlyEquals(header))
+        return;
+    m_element->header = header;
+    Q_EMIT headerChanged();
+}
+
+void QmlSocketTask::setCaCertificates(const QJSValue &caCertificates)
+{
+    if (!isElement("caCertificates") || m_element->caCertificates.strictlyEquals(caCertificates))
+        return;
+    m_element->caCertificates = caCertificates;
+    Q_EMIT caCertificatesChanged();
+}
+
+void QmlSocketTask::setUrl(const QString &url)
+{
+    if (!isElement("url"))
+        return;
+    if (!m_element->url.isUndefined() && m_element->url.toString() == url)
+        return;
+    m_element->url = QJSValue(url);
+    Q_EMIT urlChanged();
+}
 
 void QmlSocketTask::setActive(bool active)
 {
@@ -406,7 +461,7 @@ void QmlSocketTask::connectElement()
     // The element's properties have the options' names.
     QVariantMap option;
     for (const QString &name : SocketTaskBinding::connectOptionNames()) {
-        const QJSValue value = property(name.toLatin1().constData()).value<QJSValue>();
+        const QJSValue value = m_element->option(name);
         if (!value.isUndefined() || name == QLatin1String("url"))
             option.insert(name, b->toVariant(value));
     }

@@ -62,16 +62,22 @@ class QmlSocketTask : public QmlSocketTaskSignals, public QQmlParserStatus
     Q_PROPERTY(QString protocol READ protocol NOTIFY protocolChanged FINAL)
     // Read when needed, as in a browser: it changes with every write, too often to notify.
     Q_PROPERTY(double bufferedAmount READ bufferedAmount FINAL)
-    // The element's options. They are JavaScript values so that a wrong type is reported by
-    // the same check, with the same errMsg, as in Taro.connectSocket.
-    Q_PROPERTY(QJSValue url READ url WRITE setUrl NOTIFY urlChanged FINAL)
+    // The element's options, typed so that qmllint and the engine catch a value of the wrong
+    // type; a value of the right type is checked by the core, with Taro.connectSocket's errMsg.
+    Q_PROPERTY(QString url READ url WRITE setUrl NOTIFY urlChanged FINAL)
+    // header stays a JavaScript value: a map of strings has no QML type, and the engine would
+    // turn a wrong value (a string, an array) into an empty map without a word.
     Q_PROPERTY(QJSValue header READ header WRITE setHeader NOTIFY headerChanged FINAL)
-    Q_PROPERTY(QJSValue protocols READ protocols WRITE setProtocols NOTIFY protocolsChanged FINAL)
-    Q_PROPERTY(QJSValue timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged FINAL)
+    // QList<QString>, not QStringList: then the type info says list<string>, and Qt 6.4's
+    // qmllint accepts a list<string> bound to it.
     Q_PROPERTY(
-        QJSValue tcpNoDelay READ tcpNoDelay WRITE setTcpNoDelay NOTIFY tcpNoDelayChanged FINAL)
-    Q_PROPERTY(QJSValue perMessageDeflate READ perMessageDeflate WRITE setPerMessageDeflate NOTIFY
+        QList<QString> protocols READ protocols WRITE setProtocols NOTIFY protocolsChanged FINAL)
+    // real, not int: NaN and Infinity reach the core's check instead of becoming 0.
+    Q_PROPERTY(double timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged FINAL)
+    Q_PROPERTY(bool tcpNoDelay READ tcpNoDelay WRITE setTcpNoDelay NOTIFY tcpNoDelayChanged FINAL)
+    Q_PROPERTY(bool perMessageDeflate READ perMessageDeflate WRITE setPerMessageDeflate NOTIFY
             perMessageDeflateChanged FINAL)
+    // PEM text or DER bytes (an ArrayBuffer): no one QML type.
     Q_PROPERTY(QJSValue caCertificates READ caCertificates WRITE setCaCertificates NOTIFY
             caCertificatesChanged FINAL)
     Q_PROPERTY(bool active READ active WRITE setActive NOTIFY activeChanged FINAL)
@@ -109,21 +115,19 @@ public:
     QString errMsg() const;
     QString protocol() const;
     double bufferedAmount() const;
-    QJSValue url() const;
-    void setUrl(const QJSValue &url);
+    // An option not set reads as its type's default (the core's default applies).
+    QString url() const;
+    void setUrl(const QString &url);
     QJSValue header() const { return m_element ? m_element->header : QJSValue(); }
     void setHeader(const QJSValue &header);
-    QJSValue protocols() const { return m_element ? m_element->protocols : QJSValue(); }
-    void setProtocols(const QJSValue &protocols);
-    QJSValue timeout() const { return m_element ? m_element->timeout : QJSValue(); }
-    void setTimeout(const QJSValue &timeout);
-    QJSValue tcpNoDelay() const { return m_element ? m_element->tcpNoDelay : QJSValue(); }
-    void setTcpNoDelay(const QJSValue &tcpNoDelay);
-    QJSValue perMessageDeflate() const
-    {
-        return m_element ? m_element->perMessageDeflate : QJSValue();
-    }
-    void setPerMessageDeflate(const QJSValue &perMessageDeflate);
+    QStringList protocols() const;
+    void setProtocols(const QStringList &protocols);
+    double timeout() const;
+    void setTimeout(double timeout);
+    bool tcpNoDelay() const;
+    void setTcpNoDelay(bool tcpNoDelay);
+    bool perMessageDeflate() const;
+    void setPerMessageDeflate(bool perMessageDeflate);
     QJSValue caCertificates() const { return m_element ? m_element->caCertificates : QJSValue(); }
     void setCaCertificates(const QJSValue &caCertificates);
     bool active() const { return m_active; }
@@ -139,6 +143,7 @@ public:
 private:
     using Kind = SocketTaskElement::Kind;
     SocketTaskBackend *backend();
+    bool isElement(const char *option) const;
     void attach(SocketTask *task);
     void connectElement();
     void addListener(Kind kind, const QJSValue &listener, SocketTask *task);

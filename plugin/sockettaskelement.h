@@ -17,6 +17,19 @@ struct SocketTaskElement
 
     // The options, by connectSocket's names; undefined until set.
     QJSValue url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates;
+    // The option of that name (SocketTaskBinding::connectOptionNames()), undefined if none.
+    QJSValue option(const QString &name) const
+    {
+        const std::pair<const char *, const QJSValue *> options[] = { { "url", &url },
+            { "header", &header }, { "protocols", &protocols }, { "timeout", &timeout },
+            { "tcpNoDelay", &tcpNoDelay }, { "perMessageDeflate", &perMessageDeflate },
+            { "caCertificates", &caCertificates } };
+        for (const auto &[optionName, value] : options) {
+            if (name == QLatin1String(optionName))
+                return *value;
+        }
+        return QJSValue();
+    }
     // The listeners added to the element, given to each connection it makes.
     QList<std::pair<Kind, QJSValue>> listeners;
     QString errMsg; // while it has no task: why its options were refused

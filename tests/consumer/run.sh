@@ -45,6 +45,13 @@ qmllint)
     # Qt 6.4 says 'no property "nosuchProperty" exists', 6.8 and later 'Property "nosuchProperty"
     # does not exist': either way a warning on that line that names the property.
     grep -q '^Warning: .*bad.qml:3:.*"nosuchProperty"' <<<"$out" || { echo "$out"; echo "FAIL: qmllint did not check SocketTask"; exit 1; }
+    # and the element's options are typed: a value of the wrong type is a warning on its line
+    printf 'import QtQml\nimport SocketTask\nSocketTask {\n url: 7\n timeout: "abc"\n tcpNoDelay: "yes"\n protocols: 5\n}\n' >"$bad"
+    out=$(/usr/lib/qt6/bin/qmllint -I "$qml_dir" "$bad" 2>&1) || true
+    for line in 4 5 6 7; do
+        grep -q "^Warning: .*bad.qml:$line:" <<<"$out" ||
+            { echo "$out"; echo "FAIL: qmllint did not check the type on line $line of:"; cat -n "$bad"; exit 1; }
+    done
     # The app's own qmllint target finds the module through IMPORT_PATH (README, Use it from QML).
     cmake -S "$src/tests/consumer" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
     out=$(cmake --build "$prefix/consumer" --target consumer-qml_qmllint 2>&1) ||

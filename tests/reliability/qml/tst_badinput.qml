@@ -328,7 +328,7 @@ TestCase {
                 "arg": {
                     "url": 7
                 },
-                "errMsg": cp + "parameter.url should be String instead of Number"
+                "errMsg": "connectSocket:fail request:fail invalid url \"7\""
             }, {
                 "tag": "element: timeout NaN",
                 "api": "element",
