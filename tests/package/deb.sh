@@ -50,7 +50,9 @@ depends=$(dpkg-deb -f "$work/libsockettask1_${version}_${arch}.deb" Depends)
 echo "libsockettask1 Depends: $depends"
 grep -q 'libc6' <<<"$depends" || { echo "FAIL: no shlibs dependency on libc6"; exit 1; }
 grep -q 'qml' <<<"$depends" && { echo "FAIL: the runtime library depends on QML"; exit 1; }
-dpkg-deb -f "$work/qml6-module-sockettask_${version}_${arch}.deb" Depends | grep -q 'libsockettask1' ||
+# (Each output is read whole before it is searched: grep -q in a pipe may stop its writer.)
+qml_depends=$(dpkg-deb -f "$work/qml6-module-sockettask_${version}_${arch}.deb" Depends)
+grep -q 'libsockettask1' <<<"$qml_depends" ||
     { echo "FAIL: the QML module does not depend on libsockettask1"; exit 1; }
 # Stripped, with the debug symbols in the -dbgsym package (found by build id).
 dbgsym=$(ls "$work"/libsockettask1-dbgsym_"${version}"_"${arch}".*deb)
@@ -61,7 +63,8 @@ done
 dpkg-deb -x "$work/libsockettask-dev_${version}_${arch}.deb" "$work/root"
 for so in "$work/root/usr/lib/$multiarch/libSocketTask.so.$version" \
     "$work/root/usr/lib/$multiarch/qt6/qml/SocketTask/libsockettaskqml.so"; do
-    file -L "$so" | grep -q ', stripped' || { file -L "$so"; echo "FAIL: $so is not stripped"; exit 1; }
+    kind=$(file -L "$so")
+    grep -q ', stripped' <<<"$kind" || { echo "$kind"; echo "FAIL: $so is not stripped"; exit 1; }
 done
 
 # Use the unpacked -dev package from outside, with pkg-config (its prefix moved to the root).
@@ -74,11 +77,13 @@ pkg-config --exact-version="$version" SocketTask || { echo "FAIL: pkg-config Soc
 # shellcheck disable=SC2046
 g++ -std=c++17 -fPIC -o "$work/consumer-pkgconfig" -I "$src/tests/consumer" \
     "$src/tests/consumer/consumer-cpp.cpp" $(pkg-config --cflags --libs SocketTask)
-LD_LIBRARY_PATH="$root/usr/lib/$multiarch" ldd "$work/consumer-pkgconfig" | grep -q "libSocketTask.so.1 => $root" ||
-    { echo "FAIL: the pkg-config consumer did not use the packaged library"; exit 1; }
+libs=$(LD_LIBRARY_PATH="$root/usr/lib/$multiarch" ldd "$work/consumer-pkgconfig")
+grep -q "libSocketTask.so.1 => $root/" <<<"$libs" ||
+    { echo "$libs"; echo "FAIL: the pkg-config consumer did not use the packaged library"; exit 1; }
 LD_LIBRARY_PATH="$root/usr/lib/$multiarch" "$work/consumer-pkgconfig"
 # The packaged QML module: no RPATH (Debian's rule); it finds the library in the system
 # directory, here through LD_LIBRARY_PATH.
-readelf -d "$root/usr/lib/$multiarch/qt6/qml/SocketTask/libsockettaskqml.so" | grep -qE 'R(UN)?PATH' &&
+dynamic=$(readelf -d "$root/usr/lib/$multiarch/qt6/qml/SocketTask/libsockettaskqml.so")
+grep -qE 'R(UN)?PATH' <<<"$dynamic" &&
     { echo "FAIL: the packaged plugin has an RPATH"; exit 1; }
 echo "PASS: three packages in Debian's shape, lintian clean; used from pkg-config"
