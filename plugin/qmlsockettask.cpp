@@ -110,6 +110,18 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     name included.
 */
 /*!
+    \qmlproperty object SocketTask::heartbeat
+    The element's keepalive, \c {{ interval, timeout }} in milliseconds, as the \c heartbeat
+    option of Taro.connectSocket: once OPEN, a ping every \c interval; when nothing at all
+    arrives for \c timeout after one (default: \c interval; 0: never), the task fails with
+    \c {"socketTask:fail heartbeat timeout"} and onClose 1006. Unset: no keepalive.
+*/
+/*!
+    \qmlproperty real SocketTask::roundTripTime
+    The milliseconds the last pong took to come back after its ping (see \l heartbeat); -1
+    before one.
+*/
+/*!
     \qmlproperty bool SocketTask::active
     For the element: false at first; true connects with the properties above, false closes
     with 1000. A wrong property is reported through \l errMsg and \l errorOccurred().
@@ -211,6 +223,7 @@ void QmlSocketTask::attach(SocketTask *task)
     connect(task, &SocketTask::readyStateChanged, this, &QmlSocketTask::readyStateChanged);
     connect(task, &SocketTask::errMsgChanged, this, &QmlSocketTask::errMsgChanged);
     connect(task, &SocketTask::protocolChanged, this, &QmlSocketTask::protocolChanged);
+    connect(task, &SocketTask::roundTripTimeChanged, this, &QmlSocketTask::roundTripTimeChanged);
     // The QML signals carry the listeners' result objects; make them only for a listener.
     connect(task, &SocketTask::opened, this, [this](const SocketTask::OnOpenCallbackResult &r) {
         if (isSignalConnected(QMetaMethod::fromSignal(&QmlSocketTask::opened)))
@@ -399,7 +412,7 @@ SOCKETTASK_OPTION(bool, bool, perMessageDeflate, setPerMessageDeflate, perMessag
     value.toBool(), SocketTask::ConnectOption().perMessageDeflate())
 #undef SOCKETTASK_OPTION
 
-// header and caCertificates stay JavaScript values (see qmlsockettask.h).
+// header, caCertificates and heartbeat stay JavaScript values (see qmlsockettask.h).
 void QmlSocketTask::setHeader(const QJSValue &header)
 {
     if (!isElement("header") || m_element->header.strictlyEquals(header))
@@ -414,6 +427,14 @@ void QmlSocketTask::setCaCertificates(const QJSValue &caCertificates)
         return;
     m_element->caCertificates = caCertificates;
     Q_EMIT caCertificatesChanged();
+}
+
+void QmlSocketTask::setHeartbeat(const QJSValue &heartbeat)
+{
+    if (!isElement("heartbeat") || m_element->heartbeat.strictlyEquals(heartbeat))
+        return;
+    m_element->heartbeat = heartbeat;
+    Q_EMIT heartbeatChanged();
 }
 
 void QmlSocketTask::setUrl(const QString &url)

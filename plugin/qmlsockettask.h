@@ -42,6 +42,8 @@ Q_SIGNALS:
     void tcpNoDelayChanged();
     void perMessageDeflateChanged();
     void caCertificatesChanged();
+    void heartbeatChanged();
+    void roundTripTimeChanged();
     void activeChanged();
 };
 
@@ -62,6 +64,7 @@ class QmlSocketTask : public QmlSocketTaskSignals, public QQmlParserStatus
     Q_PROPERTY(QString protocol READ protocol NOTIFY protocolChanged FINAL)
     // Read when needed, as in a browser: it changes with every write, too often to notify.
     Q_PROPERTY(double bufferedAmount READ bufferedAmount FINAL)
+    Q_PROPERTY(double roundTripTime READ roundTripTime NOTIFY roundTripTimeChanged FINAL)
     // The element's options, typed so that qmllint and the engine catch a value of the wrong
     // type; a value of the right type is checked by the core, with Taro.connectSocket's errMsg.
     Q_PROPERTY(QString url READ url WRITE setUrl NOTIFY urlChanged FINAL)
@@ -80,6 +83,8 @@ class QmlSocketTask : public QmlSocketTaskSignals, public QQmlParserStatus
     // PEM text or DER bytes (an ArrayBuffer): no one QML type.
     Q_PROPERTY(QJSValue caCertificates READ caCertificates WRITE setCaCertificates NOTIFY
             caCertificatesChanged FINAL)
+    // { interval, timeout }, as Taro.connectSocket's option: an object of two numbers.
+    Q_PROPERTY(QJSValue heartbeat READ heartbeat WRITE setHeartbeat NOTIFY heartbeatChanged FINAL)
     Q_PROPERTY(bool active READ active WRITE setActive NOTIFY activeChanged FINAL)
     Q_PROPERTY(int CONNECTING READ connectingValue CONSTANT FINAL)
     Q_PROPERTY(int OPEN READ openValue CONSTANT FINAL)
@@ -115,6 +120,7 @@ public:
     QString errMsg() const;
     QString protocol() const;
     double bufferedAmount() const;
+    double roundTripTime() const { return m_task ? double(m_task->roundTripTime()) : -1; }
     // An option not set reads as its type's default (the core's default applies).
     QString url() const;
     void setUrl(const QString &url);
@@ -130,6 +136,8 @@ public:
     void setPerMessageDeflate(bool perMessageDeflate);
     QJSValue caCertificates() const { return m_element ? m_element->caCertificates : QJSValue(); }
     void setCaCertificates(const QJSValue &caCertificates);
+    QJSValue heartbeat() const { return m_element ? m_element->heartbeat : QJSValue(); }
+    void setHeartbeat(const QJSValue &heartbeat);
     bool active() const { return m_active; }
     void setActive(bool active);
     int connectingValue() const { return CONNECTING; }

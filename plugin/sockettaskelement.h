@@ -16,14 +16,15 @@ struct SocketTaskElement
     enum Kind { Open, Message, Error, Close };
 
     // The options, by connectSocket's names; undefined until set.
-    QJSValue url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates;
+    QJSValue url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates,
+        heartbeat;
     // The option of that name (SocketTaskBinding::connectOptionNames()), undefined if none.
     QJSValue option(const QString &name) const
     {
         const std::pair<const char *, const QJSValue *> options[] = { { "url", &url },
             { "header", &header }, { "protocols", &protocols }, { "timeout", &timeout },
             { "tcpNoDelay", &tcpNoDelay }, { "perMessageDeflate", &perMessageDeflate },
-            { "caCertificates", &caCertificates } };
+            { "caCertificates", &caCertificates }, { "heartbeat", &heartbeat } };
         for (const auto &[optionName, value] : options) {
             if (name == QLatin1String(optionName))
                 return *value;

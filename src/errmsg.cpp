@@ -191,21 +191,45 @@ QString checkProtocols(const QVariant &protocols, ConnectRequest *request)
         });
 }
 
+// An optional number of milliseconds, `what` in errMsg ("parameter.timeout"); `*ms` keeps its
+// value when it is not given.
+QString checkMilliseconds(const QVariant &value, const QString &what, int *ms)
+{
+    if (!value.isValid())
+        return {};
+    if (!isNumber(value))
+        return shouldBe(connectParam, what, QStringLiteral("Number"), value);
+    const double number = value.toDouble();
+    if (!std::isfinite(number) || number < 0)
+        return connectParam
+            + QStringLiteral("%1 must be a finite number >= 0, not %2").arg(what, jsNumber(number));
+    // QTimer counts in int milliseconds; anything longer than ~24 days is "never" anyway.
+    *ms = number >= double(std::numeric_limits<int>::max()) ? 0 : int(std::ceil(number));
+    return {};
+}
+
 QString checkTimeout(const QVariant &timeout, ConnectRequest *request)
 {
-    if (!timeout.isValid())
+    return checkMilliseconds(timeout, QStringLiteral("parameter.timeout"), &request->timeout);
+}
+
+// { interval, timeout }: interval 0 (or none) turns the keepalive off; timeout defaults to
+// interval.
+QString checkHeartbeat(const QVariant &heartbeat, ConnectRequest *request)
+{
+    if (!heartbeat.isValid())
         return {};
-    if (!isNumber(timeout))
-        return shouldBe(
-            connectParam, QStringLiteral("parameter.timeout"), QStringLiteral("Number"), timeout);
-    const double ms = timeout.toDouble();
-    if (!std::isfinite(ms) || ms < 0)
-        return connectParam
-            + QStringLiteral("parameter.timeout must be a finite number >= 0, not %1")
-                  .arg(jsNumber(ms));
-    // QTimer counts in int milliseconds; anything longer than ~24 days is "no deadline" anyway.
-    request->timeout = ms >= double(std::numeric_limits<int>::max()) ? 0 : int(std::ceil(ms));
-    return {};
+    const QString what = QStringLiteral("parameter.") + Option::heartbeat;
+    if (!isObject(heartbeat))
+        return shouldBe(connectParam, what, QStringLiteral("Object"), heartbeat);
+    const QVariantMap map = heartbeat.toMap();
+    QString error = checkMilliseconds(map.value(Option::interval),
+        what + QLatin1Char('.') + Option::interval, &request->heartbeatInterval);
+    request->heartbeatTimeout = request->heartbeatInterval;
+    if (error.isEmpty())
+        error = checkMilliseconds(map.value(Option::timeout),
+            what + QLatin1Char('.') + Option::timeout, &request->heartbeatTimeout);
+    return error;
 }
 
 QString checkFlag(const QVariant &flag, const QString &name, std::optional<bool> *out)
@@ -349,6 +373,8 @@ QString checkConnectOption(const QVariant &option, ConnectRequest *request)
         error = checkFlag(map.value(Option::perMessageDeflate), Option::perMessageDeflate, nullptr);
     if (error.isEmpty())
         error = checkCaCertificates(map.value(Option::caCertificates), request);
+    if (error.isEmpty())
+        error = checkHeartbeat(map.value(Option::heartbeat), request);
     return error;
 }
 

@@ -54,6 +54,8 @@ QString tlsFailed(const QStringList &certificateErrors);
 QString tooMuchWaiting(qint64 limit);
 // The `why` of a frame that began and stopped coming.
 QString frameStalled(int ms);
+// The `why` of a connection that stopped answering the keepalive pings.
+inline const QString heartbeatTimedOut = QStringLiteral("heartbeat timeout");
 // A send refused because the write buffer is over its limit.
 QString sendBufferFull(qint64 limit);
 
@@ -66,6 +68,10 @@ struct ConnectRequest
     std::optional<bool> tcpNoDelay;
     int timeout = Default::timeout;
     QList<QSslCertificate> caCertificates; // trusted in addition to the system's
+    // Keepalive: a ping every heartbeatInterval ms once open (0: none); the connection fails
+    // when nothing at all arrives for heartbeatTimeout ms after one.
+    int heartbeatInterval = 0;
+    int heartbeatTimeout = 0;
 };
 
 // Each returns the errMsg of the first check that fails, or an empty string.

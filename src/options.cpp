@@ -103,6 +103,8 @@ public:
     bool perMessageDeflate = false;
     int timeout = Default::timeout;
     QList<QSslCertificate> caCertificates;
+    int heartbeatInterval = 0;
+    int heartbeatTimeout = 0;
 };
 
 SocketTask::ConnectOption::ConnectOption() : d(new Data) { }
@@ -122,6 +124,19 @@ SOCKETTASK_FIELD(
 void SocketTask::ConnectOption::setHeader(const QString &name, const QString &value)
 {
     d->header.insert(name, value);
+}
+int SocketTask::ConnectOption::heartbeatInterval() const
+{
+    return d->heartbeatInterval;
+}
+int SocketTask::ConnectOption::heartbeatTimeout() const
+{
+    return d->heartbeatTimeout;
+}
+void SocketTask::ConnectOption::setHeartbeat(int intervalMs, int timeoutMs)
+{
+    d->heartbeatInterval = intervalMs;
+    d->heartbeatTimeout = timeoutMs;
 }
 std::optional<bool> SocketTask::ConnectOption::tcpNoDelay() const
 {
@@ -296,6 +311,26 @@ SOCKETTASK_FIELD(CloseOption, QString, const QString &, reason, setReason)
 /*!
     \fn void SocketTask::ConnectOption::setTimeout(int milliseconds)
     Sets the option to \a milliseconds.
+*/
+/*!
+    \fn SocketTask::ConnectOption::heartbeatInterval() const
+    Returns the milliseconds between the keepalive pings once the task is OPEN; 0 (the
+    default) means none. See setHeartbeat().
+*/
+/*!
+    \fn SocketTask::ConnectOption::heartbeatTimeout() const
+    Returns the milliseconds the task waits, after a keepalive ping, for anything at all to
+    arrive (a pong, a message, a ping of the server's); 0 means it never gives up.
+*/
+/*!
+    \fn void SocketTask::ConnectOption::setHeartbeat(int intervalMs, int timeoutMs)
+    Turns the keepalive on: once the task is OPEN it sends a ping every \a intervalMs, and
+    when nothing at all arrives for \a timeoutMs after one (0: it never gives up), the task
+    fails: onError with \c {"socketTask:fail heartbeat timeout"}, then onClose 1006, as a
+    dropped connection. SocketTask::roundTripTime() tells how long the last pong took. No
+    ping is sent while one is still unanswered. An interval of 0 turns it off. The values
+    are checked as \c {heartbeat: { interval, timeout }} is in QML: negative values fail
+    connectSocket.
 */
 
 /*!

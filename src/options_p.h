@@ -17,8 +17,10 @@ inline const QString timeout = QStringLiteral("timeout");
 inline const QString tcpNoDelay = QStringLiteral("tcpNoDelay");
 inline const QString perMessageDeflate = QStringLiteral("perMessageDeflate");
 inline const QString caCertificates = QStringLiteral("caCertificates");
+inline const QString heartbeat = QStringLiteral("heartbeat"); // { interval, timeout }
+inline const QString interval = QStringLiteral("interval");
 inline const QStringList connectNames
-    = { url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates };
+    = { url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates, heartbeat };
 // send's and close's.
 inline const QString data = QStringLiteral("data");
 inline const QString code = QStringLiteral("code");

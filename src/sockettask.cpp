@@ -105,6 +105,8 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
     errMsg = ErrMsg::connectOk;
     if (request.timeout > 0)
         timeout.start(request.timeout, q);
+    heartbeatInterval = request.heartbeatInterval;
+    heartbeatTimeout = request.heartbeatTimeout;
     qCDebug(lcSocketTask, "task %d: connecting to %s", id, qPrintable(url.toDisplayString()));
     socket.open(q, this, request, s_maxIncomingMessageSize.load(), s_maxBufferedAmount.load());
 }
@@ -117,6 +119,8 @@ void SocketTaskPrivate::socketOpened()
     Guard guard(&events, true);
     phase = Phase::Open;
     timeout.stop();
+    if (heartbeatInterval > 0)
+        heartbeat.start(heartbeatInterval, q);
     post({ Event::Open, {} }, guard);
 }
 
@@ -138,14 +142,45 @@ void SocketTaskPrivate::socketFailed(const QString &why, int closeCode)
     recordError(opened ? ErrMsg::connectionFailed(why) : ErrMsg::connectFailed(why), closeCode);
 }
 
-void SocketTaskPrivate::socketMidMessage(bool inside)
+void SocketTaskPrivate::socketRead(bool inside)
 {
+    heardSincePing = true;
     if (phase != Phase::Open)
         return;
     if (inside)
         timeout.start(s_frameTimeout.load(), q); // again after each read: no data for that long
     else if (timeout.isActive())
         timeout.stop();
+}
+
+void SocketTaskPrivate::socketPong(qint64 ms)
+{
+    roundTripTime = ms;
+    Q_EMIT q->roundTripTimeChanged(ms);
+}
+
+void SocketTaskPrivate::heartbeatTick()
+{
+    if (phase != Phase::Open || state != SocketTask::OPEN) {
+        heartbeat.stop(); // closing or over: no more pings
+        return;
+    }
+    if (heartbeatDeadline.isActive() && !heardSincePing)
+        return; // one unanswered ping at a time: the deadline decides
+    heardSincePing = false;
+    socket.ping();
+    if (heartbeatTimeout > 0)
+        heartbeatDeadline.start(heartbeatTimeout, q);
+}
+
+void SocketTaskPrivate::heartbeatExpired()
+{
+    heartbeatDeadline.stop();
+    if (heardSincePing || phase != Phase::Open)
+        return;
+    heartbeat.stop();
+    qCDebug(lcSocketTask, "task %d: nothing heard for %d ms after a ping", id, heartbeatTimeout);
+    socket.fail(ErrMsg::heartbeatTimedOut);
 }
 
 void SocketTaskPrivate::socketMessageTooBig(qint64 limit)
@@ -557,9 +592,15 @@ void SocketTask::disconnectNotify(const QMetaMethod &signal)
 */
 void SocketTask::timerEvent(QTimerEvent *event)
 {
-    if (event->timerId() != d->timeout.timerId())
-        return QObject::timerEvent(event);
-    d->timedOut();
+    const int timer = event->timerId();
+    if (timer == d->timeout.timerId())
+        d->timedOut();
+    else if (timer == d->heartbeat.timerId())
+        d->heartbeatTick();
+    else if (timer == d->heartbeatDeadline.timerId())
+        d->heartbeatExpired();
+    else
+        QObject::timerEvent(event);
 }
 
 /*!
@@ -596,6 +637,10 @@ SocketTask *SocketTask::connectSocket(const ConnectOption &option, QObject *pare
     for (const QSslCertificate &certificate : option.caCertificates())
         certificates << certificate.toDer();
     map.insert(Option::caCertificates, certificates);
+    if (option.heartbeatInterval() != 0 || option.heartbeatTimeout() != 0)
+        map.insert(Option::heartbeat,
+            QVariantMap { { Option::interval, option.heartbeatInterval() },
+                { Option::timeout, option.heartbeatTimeout() } });
     return SocketTaskPrivate::connect(map, option, parent);
 }
 
@@ -739,6 +784,17 @@ QUrl SocketTask::url() const
 qint64 SocketTask::bufferedAmount() const
 {
     return d->socket.bufferedAmount();
+}
+
+/*!
+    \property SocketTask::roundTripTime
+    \brief the milliseconds the last pong took to come back after its ping; -1 before one.
+
+    The keepalive (ConnectOption::setHeartbeat()) pings; so does ws()->ping().
+*/
+qint64 SocketTask::roundTripTime() const
+{
+    return d->roundTripTime;
 }
 
 /*!

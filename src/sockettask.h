@@ -28,6 +28,7 @@ class SOCKETTASK_EXPORT SocketTask : public QObject
     Q_PROPERTY(QString errMsg READ errMsg NOTIFY errMsgChanged)
     Q_PROPERTY(QString protocol READ protocol NOTIFY protocolChanged)
     Q_PROPERTY(QUrl url READ url CONSTANT)
+    Q_PROPERTY(qint64 roundTripTime READ roundTripTime NOTIFY roundTripTimeChanged)
 
 public:
     enum ReadyState { CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3 };
@@ -140,6 +141,12 @@ public:
         // certificate is always verified, its host name included.
         QList<QSslCertificate> caCertificates() const;
         void setCaCertificates(const QList<QSslCertificate> &certificates);
+        // Keepalive, once open: a ping every intervalMs; when nothing at all arrives for
+        // timeoutMs after one (0: never), the task fails ("socketTask:fail heartbeat timeout",
+        // then onClose 1006). Off by default (interval 0).
+        int heartbeatInterval() const;
+        int heartbeatTimeout() const;
+        void setHeartbeat(int intervalMs, int timeoutMs);
 
     private:
         class Data;
@@ -246,6 +253,7 @@ public:
     QString protocol() const;
     QUrl url() const;
     qint64 bufferedAmount() const;
+    qint64 roundTripTime() const;
     QWebSocket *ws() const;
 
     // The version of the library the app runs with (SOCKETTASK_VERSION_STRING: compiled with).
@@ -271,6 +279,7 @@ Q_SIGNALS:
     void errorOccurred(const SocketTask::OnErrorCallbackResult &result);
     void closed(const SocketTask::OnCloseCallbackResult &result);
     void readyStateChanged(SocketTask::ReadyState readyState);
+    void roundTripTimeChanged(qint64 ms);
     void errMsgChanged(const QString &errMsg);
     void protocolChanged(const QString &protocol);
 

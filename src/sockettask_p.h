@@ -87,6 +87,17 @@ public:
     WebSocketAdapter socket;
     // The connect + handshake deadline, then the frame deadline; see SocketTask::timerEvent.
     QBasicTimer timeout;
+    // The keepalive (ConnectOption::setHeartbeat): a ping every heartbeatInterval once open,
+    // and a deadline from each ping that anything read from the peer meets (heardSincePing:
+    // one store per read, no timer touched).
+    QBasicTimer heartbeat;
+    QBasicTimer heartbeatDeadline;
+    int heartbeatInterval = 0;
+    int heartbeatTimeout = 0;
+    bool heardSincePing = true;
+    qint64 roundTripTime = -1; // ms, of the last pong; -1 before one
+    void heartbeatTick();
+    void heartbeatExpired();
 
 private:
     // What the socket says (WebSocketAdapter::Listener).
@@ -96,7 +107,8 @@ private:
     void socketFailed(const QString &why, int closeCode) override;
     void socketMessageTooBig(qint64 limit) override;
     void socketOver() override;
-    void socketMidMessage(bool inside) override;
+    void socketRead(bool midMessage) override;
+    void socketPong(qint64 ms) override;
     // What the user hears (from EventQueue).
     friend Events;
     void deliver(Event &event, Guard &guard);

@@ -70,7 +70,7 @@ void WebSocketAdapter::afterQtRead()
     }
     if (overBufferLimit())
         return;
-    m_listener->socketMidMessage(m_check.isMidMessage());
+    m_listener->socketRead(m_check.isMidMessage());
 }
 
 bool WebSocketAdapter::passesChecks()
@@ -193,6 +193,10 @@ void WebSocketAdapter::connectSignals()
             if (passesChecks())
                 m_listener->socketBinary(message);
         });
+    QObject::connect(ws, &QWebSocket::pong, m_owner, [this](quint64 elapsed, const QByteArray &) {
+        if (!m_closing)
+            m_listener->socketPong(qint64(elapsed));
+    });
     // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
     QObject::connect(ws, &QWebSocket::sslErrors, m_owner, [this](const QList<QSslError> &errors) {
         m_tlsErrors.clear();
@@ -245,6 +249,11 @@ void WebSocketAdapter::sendText(const QString &text)
 void WebSocketAdapter::sendBinary(const QByteArray &bytes)
 {
     m_ws->sendBinaryMessage(bytes);
+}
+
+void WebSocketAdapter::ping()
+{
+    m_ws->ping();
 }
 
 void WebSocketAdapter::close(int code, const QString &reason)

@@ -37,9 +37,11 @@ public:
         virtual void socketMessageTooBig(qint64 limit) = 0;
         // The connection is over: Qt disconnected, or we gave up on it (see abort()).
         virtual void socketOver() = 0;
-        // Once open, after each read: whether a message has begun and not ended (the frame
-        // deadline runs while it has).
-        virtual void socketMidMessage(bool inside) = 0;
+        // Once open, after each read (the peer is alive): whether a message has begun and not
+        // ended (the frame deadline runs while it has).
+        virtual void socketRead(bool midMessage) = 0;
+        // The answer to ping(), `ms` after it.
+        virtual void socketPong(qint64 ms) = 0;
 
     protected:
         ~Listener() = default;
@@ -55,6 +57,7 @@ public:
 
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
+    void ping();
     // Bytes handed to the socket and not yet written to the network (frames, with their
     // headers, and Qt's own pongs and close frame).
     qint64 bufferedAmount() const;

@@ -157,6 +157,31 @@ def answer(raw):
     return play
 
 
+def no_pong(conn, headers):
+    """Reads the client's frames and answers none of its pings (a dead peer, for the keepalive)."""
+    upgrade(conn, headers)
+    for opcode, payload in read_frames(conn):
+        if opcode == 0x8:
+            return
+
+
+def talk_no_pong(conn, headers):
+    """Sends a text every 40 ms for 3 s and answers no ping: alive, but without pongs."""
+    upgrade(conn, headers)
+    conn.settimeout(0.04)
+    try:
+        for i in range(75):
+            conn.sendall(frame(0x1, "tick %d" % i))
+            try:
+                if not conn.recv(65536):
+                    return
+            except socket.timeout:
+                pass
+    except OSError:
+        return
+    hold(conn)
+
+
 def ping_flood(conn):
     # Pings as fast as the kernel takes them, never reading the pongs: the client's pongs pile
     # up in its write buffer once ours is full.
@@ -186,6 +211,9 @@ def huge_headers(headers):
 
 SCENARIOS = {
     "echo": echo,
+    # Keepalive peers.
+    "no-pong": no_pong,
+    "talk-no-pong": talk_no_pong,
     # Handshake faults.
     "hs-bad-accept": lambda c, h: (upgrade(c, h, accept="AAAAAAAAAAAAAAAAAAAAAAAAAAA="), hold(c)),
     "hs-no-upgrade": lambda c, h: (upgrade(c, h, upgrade_to=None), hold(c)),

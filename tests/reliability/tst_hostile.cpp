@@ -91,6 +91,8 @@ private Q_SLOTS:
     void pingFlood();
     void serverNotReading();
     void bufferedAmount();
+    void heartbeatWithoutPongs();
+    void heartbeatMetByAnyFrame();
 
 private:
     QUrl url(const QString &scenario) const
@@ -362,6 +364,42 @@ void tst_Hostile::bufferedAmount()
     task->close({});
     QTRY_VERIFY(log.closed());
     QCOMPARE(task->bufferedAmount(), 0);
+}
+
+// The keepalive (ConnectOption::setHeartbeat) against a peer that answers no ping: the task
+// fails after the deadline, as a dropped connection.
+void tst_Hostile::heartbeatWithoutPongs()
+{
+    EventLog log;
+    SocketTask::ConnectOption option = optionFor(url("no-pong"));
+    option.setHeartbeat(100, 300);
+    QElapsedTimer clock;
+    clock.start();
+    std::unique_ptr<SocketTask> task = recordedTask(option, &log);
+    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 5000);
+    QCOMPARE(log.events, QStringList({ opened, failed("heartbeat timeout"), dropped }));
+    QCOMPARE(task->errMsg(), QStringLiteral("socketTask:fail heartbeat timeout"));
+    QCOMPARE(task->roundTripTime(), qint64(-1));
+    // the first ping after 100 ms, its deadline 300 ms later
+    QVERIFY2(clock.elapsed() >= 400, qPrintable(QString::number(clock.elapsed())));
+    figure("heartbeat_no_pong_ms_to_fail", clock.elapsed());
+}
+
+// Anything the peer sends meets the deadline: a server that talks but never pongs stays OPEN.
+void tst_Hostile::heartbeatMetByAnyFrame()
+{
+    EventLog log;
+    SocketTask::ConnectOption option = optionFor(url("talk-no-pong"));
+    option.setHeartbeat(100, 150);
+    std::unique_ptr<SocketTask> task = recordedTask(option, &log);
+    QTest::qWait(1500);
+    QCOMPARE(log.events.value(0), opened);
+    QVERIFY2(!log.closed(), qPrintable(log.events.join(u',')));
+    QVERIFY2(
+        log.events.count(message) >= 20, qPrintable(QString::number(log.events.count(message))));
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    task->close();
+    QTRY_VERIFY(log.closed());
 }
 
 QTEST_GUILESS_MAIN(tst_Hostile)

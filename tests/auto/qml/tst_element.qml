@@ -300,6 +300,23 @@ TestCase {
         element.destroy();
     }
 
+    function test_heartbeat() {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString(),
+                "heartbeat": {
+                    "interval": 50
+                },
+                "active": true
+            });
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        compare(element.roundTripTime, -1);
+        tryVerify(() => element.roundTripTime >= 0, 5000);
+        element.active = false;
+        tryCompare(element, "readyState", SocketTask.CLOSED);
+        element.destroy();
+    }
+
     function test_timeout() {
         const server = TestHelper.server("Hang");
         const element = make({

@@ -291,6 +291,15 @@ TestCase {
                     "tcpNoDelay": "yes"
                 },
                 "errMsg": p + "parameter.tcpNoDelay should be Boolean instead of String"
+            }, {
+                "tag": "heartbeat interval string",
+                "options": {
+                    "url": url,
+                    "heartbeat": {
+                        "interval": "30s"
+                    }
+                },
+                "errMsg": p + "parameter.heartbeat.interval should be Number instead of String"
             }];
     }
 
@@ -809,6 +818,24 @@ TestCase {
         compare(read(probe, "taro"), "object");
         compare(read(probe, "backend"), "undefined");
         probe.destroy();
+    }
+
+    // The keepalive option: pings once OPEN, and roundTripTime follows each pong (Qt's server
+    // answers pings itself).
+    function test_heartbeat() {
+        const server = TestHelper.server("Echo");
+        const opened = openTask(server, {
+                "heartbeat": {
+                    "interval": 50,
+                    "timeout": 1000
+                }
+            });
+        compare(opened.task.roundTripTime, -1);
+        tryVerify(() => opened.task.roundTripTime >= 0, 5000);
+        compare(opened.task.readyState, SocketTask.OPEN);
+        opened.task.close();
+        tryVerify(() => closed(opened.log));
+        compare(opened.log.events[opened.log.events.length - 1], "close:1000:");
     }
 
     // A Taro task is the handle of its connection: the element's option properties are not its.

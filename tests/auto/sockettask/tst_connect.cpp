@@ -203,6 +203,18 @@ void tst_Connect::connectSocket_checks_data()
         QStringLiteral("yes")) << p + "parameter.tcpNoDelay should be Boolean instead of String";
     QTest::newRow("perMessageDeflate number") << with("perMessageDeflate",
         1) << p + "parameter.perMessageDeflate should be Boolean instead of Number";
+    // heartbeat: { interval, timeout }
+    QTest::newRow("heartbeat number")
+        << with("heartbeat", 5) << p + "parameter.heartbeat should be Object instead of Number";
+    QTest::newRow("heartbeat interval string")
+        << with("heartbeat", QVariantMap { { "interval", QStringLiteral("1s") } })
+        << p + "parameter.heartbeat.interval should be Number instead of String";
+    QTest::newRow("heartbeat interval negative")
+        << with("heartbeat", QVariantMap { { "interval", -5 } })
+        << p + "parameter.heartbeat.interval must be a finite number >= 0, not -5";
+    QTest::newRow("heartbeat timeout NaN")
+        << with("heartbeat", QVariantMap { { "interval", 100 }, { "timeout", qQNaN() } })
+        << p + "parameter.heartbeat.timeout must be a finite number >= 0, not NaN";
 }
 
 void tst_Connect::connectSocket_checks()

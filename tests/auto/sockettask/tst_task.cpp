@@ -29,6 +29,8 @@ private Q_SLOTS:
     void options_areValueTypes();
     void properties();
     void readyState_openClose();
+    void heartbeat_roundTripTime();
+    void heartbeat_typedOptionIsChecked();
     void errMsg_isLatestResult();
     void legacy_sendSocketMessageAndCloseSocket();
 
@@ -141,6 +143,43 @@ void tst_Task::readyState_openClose()
     handlePostedEvents();
     QCOMPARE(task->readyState(), SocketTask::CLOSED);
     QCOMPARE(spy.size(), 3);
+}
+
+// The keepalive against a peer that answers pings (Qt's server does, itself): the task stays
+// OPEN, and roundTripTime follows each pong.
+void tst_Task::heartbeat_roundTripTime()
+{
+    TestServer server(TestServer::Echo);
+    SocketTask::ConnectOption option = optionFor(server.url());
+    option.setHeartbeat(50, 200);
+    QCOMPARE(option.heartbeatInterval(), 50);
+    QCOMPARE(option.heartbeatTimeout(), 200);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
+    QCOMPARE(task->roundTripTime(), qint64(-1));
+    QSignalSpy pongs(task.get(), &SocketTask::roundTripTimeChanged);
+    QTRY_VERIFY_WITH_TIMEOUT(pongs.size() >= 5, 5000);
+    QVERIFY(task->roundTripTime() >= 0);
+    QCOMPARE(pongs.last().at(0).toLongLong(), task->roundTripTime());
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    QCOMPARE(task->errMsg(), QStringLiteral("connectSocket:ok"));
+    // Without the option, no ping at all.
+    std::unique_ptr<SocketTask> quiet(SocketTask::connectSocket(optionFor(server.url())));
+    QSignalSpy none(quiet.get(), &SocketTask::roundTripTimeChanged);
+    QTRY_COMPARE(quiet->readyState(), SocketTask::OPEN);
+    QTest::qWait(200);
+    QCOMPARE(none.size(), 0);
+}
+
+// The typed setter goes through the same checks as the QML option.
+void tst_Task::heartbeat_typedOptionIsChecked()
+{
+    SocketTask::ConnectOption option(QUrl(QStringLiteral("ws://127.0.0.1:1/")));
+    option.setHeartbeat(-1, 0);
+    CallbackLog log;
+    QCOMPARE(SocketTask::connectSocket(withCallbacks(option, log.callbacks())), nullptr);
+    QCOMPARE(log.results.value(0).errMsg,
+        QStringLiteral("connectSocket:fail parameter error: parameter.heartbeat.interval must be "
+                       "a finite number >= 0, not -1"));
 }
 
 void tst_Task::errMsg_isLatestResult()
