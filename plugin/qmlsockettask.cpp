@@ -9,6 +9,8 @@
 #include <QMetaMethod>
 #include <QQmlEngineExtensionPlugin>
 
+#include <cmath>
+
 // SocketTask.Impl is linked into this plugin: the engine finds it among the static plugins.
 Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
 
@@ -115,6 +117,18 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     option of Taro.connectSocket: once OPEN, a ping every \c interval; when nothing at all
     arrives for \c timeout after one (default: \c interval; 0: never), the task fails with
     \c {"socketTask:fail heartbeat timeout"} and onClose 1006. Unset: no keepalive.
+*/
+/*!
+    \qmlproperty real SocketTask::bufferedAmountLowThreshold
+    After a send leaves more than this many bytes waiting (\l bufferedAmount), the
+    \l bufferedAmountLow() signal comes once, from the event loop, when the socket has written
+    it down to this or below: RTCDataChannel's property, save that the default is -1 (off),
+    not 0. Any negative value turns it off. Works for a task made by Taro.connectSocket (the
+    task's own) and for the element (kept for each connection it makes).
+*/
+/*!
+    \qmlsignal SocketTask::bufferedAmountLow()
+    See \l bufferedAmountLowThreshold. Only while the task is OPEN.
 */
 /*!
     \qmlproperty real SocketTask::roundTripTime
@@ -224,6 +238,8 @@ void QmlSocketTask::attach(SocketTask *task)
     connect(task, &SocketTask::errMsgChanged, this, &QmlSocketTask::errMsgChanged);
     connect(task, &SocketTask::protocolChanged, this, &QmlSocketTask::protocolChanged);
     connect(task, &SocketTask::roundTripTimeChanged, this, &QmlSocketTask::roundTripTimeChanged);
+    task->setBufferedAmountLowThreshold(m_bufferedAmountLowThreshold);
+    connect(task, &SocketTask::bufferedAmountLow, this, &QmlSocketTask::bufferedAmountLow);
     // The QML signals carry the listeners' result objects; make them only for a listener.
     connect(task, &SocketTask::opened, this, [this](const SocketTask::OnOpenCallbackResult &r) {
         if (isSignalConnected(QMetaMethod::fromSignal(&QmlSocketTask::opened)))
@@ -427,6 +443,17 @@ void QmlSocketTask::setCaCertificates(const QJSValue &caCertificates)
         return;
     m_element->caCertificates = caCertificates;
     Q_EMIT caCertificatesChanged();
+}
+
+void QmlSocketTask::setBufferedAmountLowThreshold(double bytes)
+{
+    const qint64 threshold = bytes >= 0 && std::isfinite(bytes) ? qint64(bytes) : -1;
+    if (threshold == m_bufferedAmountLowThreshold)
+        return;
+    m_bufferedAmountLowThreshold = threshold;
+    if (m_task)
+        m_task->setBufferedAmountLowThreshold(threshold);
+    Q_EMIT bufferedAmountLowThresholdChanged();
 }
 
 void QmlSocketTask::setHeartbeat(const QJSValue &heartbeat)

@@ -44,6 +44,8 @@ Q_SIGNALS:
     void caCertificatesChanged();
     void heartbeatChanged();
     void roundTripTimeChanged();
+    void bufferedAmountLowThresholdChanged();
+    void bufferedAmountLow();
     void activeChanged();
 };
 
@@ -65,6 +67,8 @@ class QmlSocketTask : public QmlSocketTaskSignals, public QQmlParserStatus
     // Read when needed, as in a browser: it changes with every write, too often to notify.
     Q_PROPERTY(double bufferedAmount READ bufferedAmount FINAL)
     Q_PROPERTY(double roundTripTime READ roundTripTime NOTIFY roundTripTimeChanged FINAL)
+    Q_PROPERTY(double bufferedAmountLowThreshold READ bufferedAmountLowThreshold WRITE
+            setBufferedAmountLowThreshold NOTIFY bufferedAmountLowThresholdChanged FINAL)
     // The element's options, typed so that qmllint and the engine catch a value of the wrong
     // type; a value of the right type is checked by the core, with Taro.connectSocket's errMsg.
     Q_PROPERTY(QString url READ url WRITE setUrl NOTIFY urlChanged FINAL)
@@ -121,6 +125,8 @@ public:
     QString protocol() const;
     double bufferedAmount() const;
     double roundTripTime() const { return m_task ? double(m_task->roundTripTime()) : -1; }
+    double bufferedAmountLowThreshold() const { return double(m_bufferedAmountLowThreshold); }
+    void setBufferedAmountLowThreshold(double bytes);
     // An option not set reads as its type's default (the core's default applies).
     QString url() const;
     void setUrl(const QString &url);
@@ -162,4 +168,6 @@ private:
     QJSValue m_self; // a Taro task's hold on itself while it is not CLOSED
     std::unique_ptr<SocketTaskElement> m_element; // null for a task made by Taro.connectSocket
     bool m_active = false;
+    // Kept here, for the element's next connections too; the core's rule applies.
+    qint64 m_bufferedAmountLowThreshold = -1;
 };

@@ -389,12 +389,41 @@ void SocketTaskPrivate::write(const QString &text)
 {
     Events::CallScope scope(&events);
     socket.sendText(text);
+    if (Q_UNLIKELY(bufferedAmountLowThreshold >= 0))
+        noteBuffered();
 }
 
 void SocketTaskPrivate::write(const QByteArray &bytes)
 {
     Events::CallScope scope(&events);
     socket.sendBinary(bytes);
+    if (Q_UNLIKELY(bufferedAmountLowThreshold >= 0))
+        noteBuffered();
+}
+
+void SocketTaskPrivate::noteBuffered()
+{
+    if (aboveLowThreshold || socket.bufferedAmount() <= bufferedAmountLowThreshold)
+        return;
+    aboveLowThreshold = true;
+    socket.watchWrites();
+}
+
+// As RTCDataChannel's bufferedamountlow: once, when what waits falls from above the
+// threshold to it or below. Emitted from the event loop on its own, so that a slot may
+// delete the task.
+void SocketTaskPrivate::socketWrote()
+{
+    if (!aboveLowThreshold || socket.bufferedAmount() > bufferedAmountLowThreshold)
+        return;
+    aboveLowThreshold = false;
+    QMetaObject::invokeMethod(
+        q,
+        [this] {
+            if (state == SocketTask::OPEN)
+                Q_EMIT q->bufferedAmountLow(socket.bufferedAmount());
+        },
+        Qt::QueuedConnection);
 }
 
 void SocketTaskPrivate::write(const QVariant &data)
@@ -785,6 +814,37 @@ qint64 SocketTask::bufferedAmount() const
 {
     return d->socket.bufferedAmount();
 }
+
+/*!
+    Returns the mark under which a send that had left more waiting is followed by
+    bufferedAmountLow(); -1 (the default) means never.
+*/
+qint64 SocketTask::bufferedAmountLowThreshold() const
+{
+    return d->bufferedAmountLowThreshold;
+}
+
+/*!
+    Sets the mark to \a bytes: after a send leaves more than \a bytes waiting to be written
+    (bufferedAmount()), bufferedAmountLow() is emitted once, from the event loop, when the
+    socket has written enough for it to fall to \a bytes or below. As RTCDataChannel's
+    bufferedAmountLowThreshold, save that the default is -1 (off) rather than 0: watching the
+    writes costs a little on every send. A negative value turns it off.
+
+    A sender that waits for the signal before sending more keeps the memory a fast producer
+    uses bounded; maxBufferedAmount() is the hard limit.
+*/
+void SocketTask::setBufferedAmountLowThreshold(qint64 bytes)
+{
+    d->bufferedAmountLowThreshold = bytes < 0 ? -1 : bytes;
+    d->aboveLowThreshold = false;
+}
+
+/*!
+    \fn void SocketTask::bufferedAmountLow(qint64 bufferedAmount)
+    Emitted when what waits to be written fell to bufferedAmountLowThreshold() or below after
+    a send had left more; \a bufferedAmount is what waits now. Only while the task is OPEN.
+*/
 
 /*!
     \property SocketTask::roundTripTime

@@ -254,6 +254,10 @@ public:
     QUrl url() const;
     qint64 bufferedAmount() const;
     qint64 roundTripTime() const;
+    // bufferedAmountLow() is emitted when bufferedAmount() falls from above this to it or
+    // below (RTCDataChannel's bufferedAmountLowThreshold). -1 (the default): never.
+    qint64 bufferedAmountLowThreshold() const;
+    void setBufferedAmountLowThreshold(qint64 bytes);
     QWebSocket *ws() const;
 
     // The version of the library the app runs with (SOCKETTASK_VERSION_STRING: compiled with).
@@ -280,6 +284,7 @@ Q_SIGNALS:
     void closed(const SocketTask::OnCloseCallbackResult &result);
     void readyStateChanged(SocketTask::ReadyState readyState);
     void roundTripTimeChanged(qint64 ms);
+    void bufferedAmountLow(qint64 bufferedAmount);
     void errMsgChanged(const QString &errMsg);
     void protocolChanged(const QString &protocol);
 

@@ -96,6 +96,10 @@ public:
     int heartbeatTimeout = 0;
     bool heardSincePing = true;
     qint64 roundTripTime = -1; // ms, of the last pong; -1 before one
+    // bufferedAmountLow: armed when a send leaves more than the threshold waiting (-1: off).
+    qint64 bufferedAmountLowThreshold = -1;
+    bool aboveLowThreshold = false;
+    void noteBuffered();
     void heartbeatTick();
     void heartbeatExpired();
 
@@ -109,6 +113,7 @@ private:
     void socketOver() override;
     void socketRead(bool midMessage) override;
     void socketPong(qint64 ms) override;
+    void socketWrote() override;
     // What the user hears (from EventQueue).
     friend Events;
     void deliver(Event &event, Guard &guard);

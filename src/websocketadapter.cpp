@@ -256,6 +256,17 @@ void WebSocketAdapter::ping()
     m_ws->ping();
 }
 
+void WebSocketAdapter::watchWrites()
+{
+    if (m_watchingWrites || !m_wire)
+        return;
+    m_watchingWrites = true;
+    QObject::connect(m_wire, &QIODevice::bytesWritten, m_owner, [this] {
+        if (!m_closing)
+            m_listener->socketWrote();
+    });
+}
+
 void WebSocketAdapter::close(int code, const QString &reason)
 {
     // close() while connecting makes Qt 6.4 emit a spurious error ("Invalid socket descriptor")

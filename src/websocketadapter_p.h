@@ -42,6 +42,8 @@ public:
         virtual void socketRead(bool midMessage) = 0;
         // The answer to ping(), `ms` after it.
         virtual void socketPong(qint64 ms) = 0;
+        // Bytes went to the network (only after watchWrites()).
+        virtual void socketWrote() = 0;
 
     protected:
         ~Listener() = default;
@@ -58,6 +60,8 @@ public:
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
     void ping();
+    // From now on, tell socketWrote() after each write to the network.
+    void watchWrites();
     // Bytes handed to the socket and not yet written to the network (frames, with their
     // headers, and Qt's own pongs and close frame).
     qint64 bufferedAmount() const;
@@ -95,6 +99,7 @@ private:
     bool m_closing = false; // we closed, or gave up: what Qt does next is ours
     bool m_isTls = false;
     bool m_bufferFull = false; // the connection failed for it
+    bool m_watchingWrites = false;
     int m_messagesChecked = 0; // messages of this read already checked ahead
     bool passesChecks(); // may the message Qt emits now be delivered
     QObject *m_owner = nullptr;

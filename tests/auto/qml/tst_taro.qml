@@ -538,6 +538,26 @@ TestCase {
         tryCompare(task, "bufferedAmount", 0);
     }
 
+    // Backpressure: one bufferedAmountLow after a send that went over the threshold, once the
+    // socket has written it down.
+    function test_bufferedAmountLow() {
+        const server = TestHelper.server("Echo");
+        const task = openTask(server).task;
+        compare(task.bufferedAmountLowThreshold, -1);
+        let lows = 0;
+        task.bufferedAmountLow.connect(() => ++lows);
+        task.bufferedAmountLowThreshold = 65536;
+        compare(task.bufferedAmountLowThreshold, 65536);
+        task.send({
+                "data": new ArrayBuffer(4 * 1024 * 1024)
+            });
+        verify(task.bufferedAmount > 65536);
+        compare(lows, 0, "never inside send()");
+        tryVerify(() => lows === 1, 10000);
+        verify(task.bufferedAmount <= 65536);
+        task.close();
+    }
+
     function test_send_errors_data() {
         const s = "sendSocketMessage:fail parameter error: parameter.data should be String or ArrayBuffer instead of ";
         return [{

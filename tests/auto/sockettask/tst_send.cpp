@@ -32,6 +32,7 @@ private Q_SLOTS:
     void send_loneSurrogateAnyLength();
     void send_notOpen();
     void send_manyInOrder();
+    void bufferedAmountLow();
 };
 
 void tst_Send::send_textAndBinary()
@@ -285,6 +286,44 @@ void tst_Send::send_manyInOrder()
     QTRY_COMPARE(log.messages.size(), n);
     for (int i = 0; i < n; ++i)
         QCOMPARE(log.messages.at(i).toString(), QString::number(i));
+}
+
+// Backpressure: after a send leaves more than the threshold waiting, one bufferedAmountLow
+// when the socket has written it down to the threshold; none without a threshold, and none
+// for sends that never go over it.
+void tst_Send::bufferedAmountLow()
+{
+    TestServer server(TestServer::Echo);
+    EventLog log;
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QVERIFY(task);
+    QCOMPARE(task->bufferedAmountLowThreshold(), qint64(-1));
+    QSignalSpy low(task.get(), &SocketTask::bufferedAmountLow);
+    const QByteArray big(8 * 1024 * 1024, 'b');
+    QVERIFY(task->send(big)); // no threshold: no signal
+    QTRY_COMPARE_WITH_TIMEOUT(task->bufferedAmount(), qint64(0), 10000);
+    QCOMPARE(low.size(), 0);
+
+    const qint64 threshold = 64 * 1024;
+    task->setBufferedAmountLowThreshold(threshold);
+    QCOMPARE(task->bufferedAmountLowThreshold(), threshold);
+    QVERIFY(task->send(big));
+    QVERIFY(task->bufferedAmount() > threshold); // Qt writes from the event loop
+    QCOMPARE(low.size(), 0); // never inside send()
+    QTRY_COMPARE_WITH_TIMEOUT(low.size(), 1, 10000);
+    QVERIFY2(low.at(0).at(0).toLongLong() <= threshold, qPrintable(low.at(0).at(0).toString()));
+    QVERIFY(task->send(QByteArray(1024, 's'))); // stays under the threshold
+    QTest::qWait(100);
+    QCOMPARE(low.size(), 1);
+    QVERIFY(task->send(big)); // over again: once more
+    QTRY_COMPARE_WITH_TIMEOUT(low.size(), 2, 10000);
+    task->setBufferedAmountLowThreshold(-5);
+    QCOMPARE(task->bufferedAmountLowThreshold(), qint64(-1));
+    QVERIFY(task->send(big));
+    QTest::qWait(300);
+    QCOMPARE(low.size(), 2);
+    task->close();
+    QTRY_VERIFY(log.closed());
 }
 
 QTEST_GUILESS_MAIN(tst_Send)
