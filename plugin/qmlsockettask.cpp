@@ -119,6 +119,13 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     \c {"socketTask:fail heartbeat timeout"} and onClose 1006. Unset: no keepalive.
 */
 /*!
+    \qmlproperty string SocketTask::proxy
+    The element's proxy, as the \c proxy option of Taro.connectSocket: an HTTP CONNECT proxy
+    (\c {"http://user:password@host:3128"}) or a SOCKS5 one (\c {"socks5://host:1080"}), the
+    user and password only if it wants them. Unset: the application's proxy, as for any
+    QWebSocket.
+*/
+/*!
     \qmlproperty real SocketTask::bufferedAmountLowThreshold
     After a send leaves more than this many bytes waiting (\l bufferedAmount), the
     \l bufferedAmountLow() signal comes once, from the event loop, when the socket has written
@@ -424,6 +431,8 @@ SOCKETTASK_OPTION(double, double, timeout, setTimeout, timeoutChanged, value.toN
 // Qt sets TCP_NODELAY on its sockets unless told otherwise.
 SOCKETTASK_OPTION(bool, bool, tcpNoDelay, setTcpNoDelay, tcpNoDelayChanged, value.toBool(),
     SocketTask::ConnectOption().tcpNoDelay().value_or(true))
+SOCKETTASK_OPTION(
+    QString, const QString &, proxy, setProxy, proxyChanged, value.toString(), QString())
 SOCKETTASK_OPTION(bool, bool, perMessageDeflate, setPerMessageDeflate, perMessageDeflateChanged,
     value.toBool(), SocketTask::ConnectOption().perMessageDeflate())
 #undef SOCKETTASK_OPTION

@@ -43,6 +43,7 @@ Q_SIGNALS:
     void perMessageDeflateChanged();
     void caCertificatesChanged();
     void heartbeatChanged();
+    void proxyChanged();
     void roundTripTimeChanged();
     void bufferedAmountLowThresholdChanged();
     void bufferedAmountLow();
@@ -89,6 +90,7 @@ class QmlSocketTask : public QmlSocketTaskSignals, public QQmlParserStatus
             caCertificatesChanged FINAL)
     // { interval, timeout }, as Taro.connectSocket's option: an object of two numbers.
     Q_PROPERTY(QJSValue heartbeat READ heartbeat WRITE setHeartbeat NOTIFY heartbeatChanged FINAL)
+    Q_PROPERTY(QString proxy READ proxy WRITE setProxy NOTIFY proxyChanged FINAL)
     Q_PROPERTY(bool active READ active WRITE setActive NOTIFY activeChanged FINAL)
     Q_PROPERTY(int CONNECTING READ connectingValue CONSTANT FINAL)
     Q_PROPERTY(int OPEN READ openValue CONSTANT FINAL)
@@ -143,6 +145,8 @@ public:
     QJSValue caCertificates() const { return m_element ? m_element->caCertificates : QJSValue(); }
     void setCaCertificates(const QJSValue &caCertificates);
     QJSValue heartbeat() const { return m_element ? m_element->heartbeat : QJSValue(); }
+    QString proxy() const;
+    void setProxy(const QString &proxy);
     void setHeartbeat(const QJSValue &heartbeat);
     bool active() const { return m_active; }
     void setActive(bool active);

@@ -17,14 +17,15 @@ struct SocketTaskElement
 
     // The options, by connectSocket's names; undefined until set.
     QJSValue url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates,
-        heartbeat;
+        heartbeat, proxy;
     // The option of that name (SocketTaskBinding::connectOptionNames()), undefined if none.
     QJSValue option(const QString &name) const
     {
         const std::pair<const char *, const QJSValue *> options[] = { { "url", &url },
             { "header", &header }, { "protocols", &protocols }, { "timeout", &timeout },
             { "tcpNoDelay", &tcpNoDelay }, { "perMessageDeflate", &perMessageDeflate },
-            { "caCertificates", &caCertificates }, { "heartbeat", &heartbeat } };
+            { "caCertificates", &caCertificates }, { "heartbeat", &heartbeat },
+            { "proxy", &proxy } };
         for (const auto &[optionName, value] : options) {
             if (name == QLatin1String(optionName))
                 return *value;

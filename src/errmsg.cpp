@@ -213,6 +213,35 @@ QString checkTimeout(const QVariant &timeout, ConnectRequest *request)
     return checkMilliseconds(timeout, QStringLiteral("parameter.timeout"), &request->timeout);
 }
 
+// A URL (http:// for HTTP CONNECT, socks5://, with user:password if the proxy wants them), or
+// from C++ a QNetworkProxy as it is.
+QString checkProxy(const QVariant &proxy, ConnectRequest *request)
+{
+    if (!proxy.isValid())
+        return {};
+    if (proxy.metaType() == QMetaType::fromType<QNetworkProxy>()) {
+        request->proxy = proxy.value<QNetworkProxy>();
+        return {};
+    }
+    const QString what = QStringLiteral("parameter.") + Option::proxy;
+    if (!isString(proxy))
+        return shouldBe(connectParam, what, QStringLiteral("String"), proxy);
+    const QString text = proxy.toString();
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    const bool http = scheme == QLatin1String("http");
+    if (!url.isValid() || !(http || scheme == QLatin1String("socks5")) || url.host().isEmpty()
+        || url.port() < 1 || (!url.path().isEmpty() && url.path() != QLatin1String("/"))
+        || url.hasQuery() || url.hasFragment())
+        return connectParam + what
+            + QStringLiteral(" %1 is not an http:// or socks5:// URL with a host and a port")
+                  .arg(quoted(text));
+    request->proxy = QNetworkProxy(http ? QNetworkProxy::HttpProxy : QNetworkProxy::Socks5Proxy,
+        url.host(), quint16(url.port()), url.userName(QUrl::FullyDecoded),
+        url.password(QUrl::FullyDecoded));
+    return {};
+}
+
 // { interval, timeout }: interval 0 (or none) turns the keepalive off; timeout defaults to
 // interval.
 QString checkHeartbeat(const QVariant &heartbeat, ConnectRequest *request)
@@ -375,6 +404,8 @@ QString checkConnectOption(const QVariant &option, ConnectRequest *request)
         error = checkCaCertificates(map.value(Option::caCertificates), request);
     if (error.isEmpty())
         error = checkHeartbeat(map.value(Option::heartbeat), request);
+    if (error.isEmpty())
+        error = checkProxy(map.value(Option::proxy), request);
     return error;
 }
 

@@ -9,6 +9,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QNetworkProxy>
 #include <QSslCertificate>
 #include <QString>
 #include <QStringList>
@@ -72,6 +73,7 @@ struct ConnectRequest
     // when nothing at all arrives for heartbeatTimeout ms after one.
     int heartbeatInterval = 0;
     int heartbeatTimeout = 0;
+    std::optional<QNetworkProxy> proxy; // unset: the application's (QNetworkProxy's default)
 };
 
 // Each returns the errMsg of the first check that fails, or an empty string.

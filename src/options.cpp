@@ -105,6 +105,7 @@ public:
     QList<QSslCertificate> caCertificates;
     int heartbeatInterval = 0;
     int heartbeatTimeout = 0;
+    std::optional<QNetworkProxy> proxy;
 };
 
 SocketTask::ConnectOption::ConnectOption() : d(new Data) { }
@@ -137,6 +138,14 @@ void SocketTask::ConnectOption::setHeartbeat(int intervalMs, int timeoutMs)
 {
     d->heartbeatInterval = intervalMs;
     d->heartbeatTimeout = timeoutMs;
+}
+std::optional<QNetworkProxy> SocketTask::ConnectOption::proxy() const
+{
+    return d->proxy;
+}
+void SocketTask::ConnectOption::setProxy(const QNetworkProxy &proxy)
+{
+    d->proxy = proxy;
 }
 std::optional<bool> SocketTask::ConnectOption::tcpNoDelay() const
 {
@@ -311,6 +320,21 @@ SOCKETTASK_FIELD(CloseOption, QString, const QString &, reason, setReason)
 /*!
     \fn void SocketTask::ConnectOption::setTimeout(int milliseconds)
     Sets the option to \a milliseconds.
+*/
+/*!
+    \fn SocketTask::ConnectOption::proxy() const
+    Returns the proxy the task connects through, if one was set; unset, the application's
+    proxy applies (\qt {qnetworkproxy.html} {QNetworkProxy::applicationProxy()}),
+    as for any QWebSocket.
+*/
+/*!
+    \fn void SocketTask::ConnectOption::setProxy(const QNetworkProxy &proxy)
+    Sets the proxy to \a proxy: an HTTP proxy (HTTP CONNECT) or a SOCKS5 one, with its user
+    name and password if it wants them, or QNetworkProxy::NoProxy to connect directly. It
+    applies before the socket opens (\c {ws()->setProxy()} after connectSocket() would come too
+    late). A proxy that refuses, or wants other credentials, fails the connection: onError
+    says so, then onClose 1006. In QML the option is a URL string:
+    \c {proxy: "socks5://user:password@host:1080"} or \c {"http://host:3128"}.
 */
 /*!
     \fn SocketTask::ConnectOption::heartbeatInterval() const

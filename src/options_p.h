@@ -19,8 +19,9 @@ inline const QString perMessageDeflate = QStringLiteral("perMessageDeflate");
 inline const QString caCertificates = QStringLiteral("caCertificates");
 inline const QString heartbeat = QStringLiteral("heartbeat"); // { interval, timeout }
 inline const QString interval = QStringLiteral("interval");
-inline const QStringList connectNames
-    = { url, header, protocols, timeout, tcpNoDelay, perMessageDeflate, caCertificates, heartbeat };
+inline const QString proxy = QStringLiteral("proxy"); // "http://user:pw@host:port", socks5://
+inline const QStringList connectNames = { url, header, protocols, timeout, tcpNoDelay,
+    perMessageDeflate, caCertificates, heartbeat, proxy };
 // send's and close's.
 inline const QString data = QStringLiteral("data");
 inline const QString code = QStringLiteral("code");

@@ -497,7 +497,9 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
     \c {"sendSocketMessage:ok"}. The same string becomes the task's \l errMsg.
 
     One \qt {qwebsocket.html} {QWebSocket} is made for each task and is reachable through ws()
-    for what this API does not cover, such as a proxy (\qt {qnetworkproxy.html} {QNetworkProxy}). Qt 6.4 does not expose the handshake's response headers, so
+    for what this API does not cover, such as TLS details; a proxy
+    (\qt {qnetworkproxy.html} {QNetworkProxy}) is ConnectOption::setProxy(), which applies
+    before the socket opens. Qt 6.4 does not expose the handshake's response headers, so
     OnOpenCallbackResult::header is always empty; and QtWebSockets has no compression, so
     ConnectOption::perMessageDeflate has no effect.
 
@@ -666,6 +668,8 @@ SocketTask *SocketTask::connectSocket(const ConnectOption &option, QObject *pare
     for (const QSslCertificate &certificate : option.caCertificates())
         certificates << certificate.toDer();
     map.insert(Option::caCertificates, certificates);
+    if (const std::optional<QNetworkProxy> proxy = option.proxy())
+        map.insert(Option::proxy, QVariant::fromValue(*proxy));
     if (option.heartbeatInterval() != 0 || option.heartbeatTimeout() != 0)
         map.insert(Option::heartbeat,
             QVariantMap { { Option::interval, option.heartbeatInterval() },
@@ -858,8 +862,8 @@ qint64 SocketTask::roundTripTime() const
 }
 
 /*!
-    Returns the QWebSocket the task wraps, for what the API does not cover (proxy, TLS details).
-    Listening to its signals is fine; calling open() or close() on it bypasses the task.
+    Returns the QWebSocket the task wraps, for what the API does not cover (TLS details; a
+    proxy is ConnectOption::setProxy(), as ws()->setProxy() comes too late). Listening to its signals is fine; calling open() or close() on it bypasses the task.
 */
 QWebSocket *SocketTask::ws() const
 {

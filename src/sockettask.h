@@ -5,6 +5,7 @@
 #include "sockettask_version.h"
 
 #include <QMap>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QSharedDataPointer>
 #include <QSslCertificate>
@@ -147,6 +148,10 @@ public:
         int heartbeatInterval() const;
         int heartbeatTimeout() const;
         void setHeartbeat(int intervalMs, int timeoutMs);
+        // The proxy the task connects through (HTTP CONNECT, SOCKS5, or NoProxy); unset: the
+        // application's proxy (QNetworkProxy::applicationProxy()), as QWebSocket's default.
+        std::optional<QNetworkProxy> proxy() const;
+        void setProxy(const QNetworkProxy &proxy);
 
     private:
         class Data;

@@ -33,6 +33,8 @@ void WebSocketAdapter::open(QObject *owner, Listener *listener,
         tls.addCaCertificates(request.caCertificates);
         m_ws->setSslConfiguration(tls);
     }
+    if (request.proxy)
+        m_ws->setProxy(*request.proxy); // before open(): later, Qt would not use it
     connectSignals();
 
     QNetworkRequest httpRequest(request.url);
