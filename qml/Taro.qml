@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma Singleton
 import QtQml
+import SocketTask
 import SocketTask.Impl
 import "globallisteners.js" as GlobalListeners
 
@@ -31,7 +32,7 @@ QtObject {
         The task most recently made by connectSocket(): the one sendSocketMessage(),
         closeSocket() and the onSocket listeners act on.
     */
-    property SocketTask latestTask
+    property SocketTask latestTask: null
 
     // The limit lives in the core. A value set here goes there (a refused one is undone); a
     // change made anywhere else (C++, another engine) comes back through the backend's signal.

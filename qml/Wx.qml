@@ -32,7 +32,9 @@ QtObject {
         The task most recently made by connectSocket(): the one sendSocketMessage(),
         closeSocket() and the onSocket listeners act on.
     */
-    property SocketTask latestTask
+    // var, not SocketTask: that type would need `import SocketTask`, and the engine loads every
+    // singleton of an imported module, so Taro.qml and this file would each wait for the other.
+    property var latestTask: null
 
     /*!
         \qmlmethod SocketTask Wx::connectSocket(object options)

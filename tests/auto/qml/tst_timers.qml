@@ -23,7 +23,7 @@ TestCase {
     function test_installed() {
         for (const name of ["setTimeout", "setInterval", "clearTimeout", "clearInterval"])
             compare(typeof tc.global[name], "function", name);
-        compare(setTimeout.name, "setTimeout");
+        compare(tc.global.setTimeout.name, "setTimeout");
     }
 
     function test_timeout_orderArgumentsAndThis() {
