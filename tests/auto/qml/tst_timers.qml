@@ -8,7 +8,7 @@ import SocketTaskTest
 import "timerhelper.js" as Helper
 import "timerlibrary.js" as Library
 
-// qmllint knows nothing of globals installed at run time: from Qt 6.11 it calls each use of
+// Globals installed at run time are unknown to the linter: from Qt 6.11 it calls each use of
 // setTimeout in a QML document an unqualified access (ported .js files are not affected).
 // qmllint disable unqualified
 
