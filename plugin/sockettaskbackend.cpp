@@ -9,10 +9,13 @@
 #include <QJSValueIterator>
 #include <QLoggingCategory>
 #include <QQmlEngine>
+#include <QTimer>
 
 #include <stdexcept>
 
 Q_LOGGING_CATEGORY(lcSocketTaskQml, "sockettask.qml", QtInfoMsg)
+// The core's category, by name: a failure nobody handled is an event of the task's API.
+Q_LOGGING_CATEGORY(lcSocketTaskUnhandled, "sockettask", QtInfoMsg)
 
 namespace {
 
@@ -58,7 +61,23 @@ const char helpers[] = R"js((function () {
                 return [false, String(e)]
             }
         },
-        function (fn) { return function (data) { return fn({ data: data }) } }
+        function (fn) { return function (data) { return fn({ data: data }) } },
+        function (result) {
+            // A rejected Promise, and whether anyone asked for its outcome. then() is what
+            // catch(), finally(), Promise.all/race/allSettled and a lowered await call.
+            const promise = Promise.reject(result)
+            let handled = false
+            const then = promise.then
+            Object.defineProperty(promise, "then", {
+                configurable: true,
+                writable: true,
+                value: function (onFulfilled, onRejected) {
+                    handled = true
+                    return then.call(this, onFulfilled, onRejected)
+                }
+            })
+            return [promise, function () { return handled }]
+        }
     ]
 })())js";
 
@@ -72,6 +91,7 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
     m_settle = functions.property(2);
     m_read = functions.property(3);
     m_wrapDataListener = functions.property(4);
+    m_reject = functions.property(5);
     m_objectPrototype = engine->globalObject()
                             .property(QStringLiteral("Object"))
                             .property(QStringLiteral("prototype"));
@@ -282,7 +302,63 @@ void SocketTaskBackend::callWithData(const QJSValue &dataListener, const QVarian
 
 QJSValue SocketTaskBackend::settle(bool ok, const QJSValue &result) const
 {
-    return m_settle.call({ ok, result });
+    const bool heard = takeHeard(result);
+    if (ok || heard)
+        return m_settle.call({ ok, result });
+    const QJSValue made = m_reject.call({ result });
+    m_pending.append({ made.property(1), result.property(QStringLiteral("errMsg")).toString() });
+    postCheck();
+    return made.property(0);
+}
+
+bool SocketTaskBackend::takeHeard(const QJSValue &result) const
+{
+    for (qsizetype i = 0; i < m_heardByCallback.size(); ++i) {
+        if (m_heardByCallback.at(i).strictlyEquals(result)) {
+            m_heardByCallback.removeAt(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+void SocketTaskBackend::postCheck() const
+{
+    if (m_checkPosted)
+        return;
+    m_checkPosted = true;
+    // A timer, not a posted call: the engine runs Promise reactions as posted events, and a
+    // handler may be attached by one of them (a rejection returned from a then() callback).
+    QTimer::singleShot(
+        0, const_cast<SocketTaskBackend *>(this), &SocketTaskBackend::checkUnhandled);
+}
+
+void SocketTaskBackend::checkUnhandled()
+{
+    m_checkPosted = false;
+    // A few turns of the event loop: as long as a chain of then() callbacks may take to attach
+    // a handler to a Promise one of them returned.
+    constexpr int turns = 3;
+    QList<Pending> pending;
+    pending.swap(m_pending);
+    for (Pending &p : pending) {
+        if (p.isHandled.call().toBool())
+            continue;
+        if (++p.turns < turns)
+            m_pending.append(p);
+        else
+            reportUnhandled(p.errMsg, true);
+    }
+    if (!m_pending.isEmpty())
+        postCheck();
+}
+
+void SocketTaskBackend::reportUnhandled(const QString &errMsg, bool promise) const
+{
+    if (promise)
+        qCWarning(lcSocketTaskUnhandled, "Unhandled Promise rejection: %s", qPrintable(errMsg));
+    else
+        qCWarning(lcSocketTaskUnhandled, "%s (no fail or complete callback)", qPrintable(errMsg));
 }
 
 void SocketTaskBackend::call(const QJSValue &fn, const QJSValue &arg) const
@@ -329,13 +405,18 @@ SocketTask::Callbacks SocketTaskBackend::callbacks(
         record->ok = true;
         relay(r);
     };
-    return SocketTask::Callbacks(succeeded, relay(fail), relay(complete));
+    // A failure that a fail or complete callback hears is handled: its rejection is not logged.
+    auto failed = [this, record, result, relay = relay(fail)](const SocketTask::CallbackResult &r) {
+        if (record->failOrComplete)
+            m_heardByCallback.append(result(r));
+        relay(r);
+    };
+    return SocketTask::Callbacks(succeeded, failed, relay(complete));
 }
 
-QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
+QJSValue SocketTaskBackend::makeTask(const QJSValue &options, CallRecord *record)
 {
-    CallRecord record;
-    const SocketTask::Callbacks callbacks = this->callbacks(options, &record);
+    const SocketTask::Callbacks callbacks = this->callbacks(options, record);
     QVariant option;
     if (isPlainObject(options)) {
         // Only the options the contract knows: an unrelated getter is never run.
@@ -349,8 +430,15 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
         option = toVariant(options);
     }
     SocketTask *task = SocketTaskBinding::connectSocket(option, callbacks);
-    const QJSValue taskJs = task ? m_engine->newQObject(new QmlSocketTask(task, this))
-                                 : QJSValue(QJSValue::NullValue);
+    return task ? m_engine->newQObject(new QmlSocketTask(task, this))
+                : QJSValue(QJSValue::NullValue);
+}
+
+QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
+{
+    CallRecord record;
+    const QJSValue taskJs = makeTask(options, &record);
+    const bool task = !taskJs.isNull();
     // Taro's Promise rule: resolved with the task; on failure resolved with the fail result when
     // a fail or complete callback was given (callback-style code sees no unhandled rejection),
     // rejected with it otherwise.
@@ -359,6 +447,16 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
     made.setProperty(QStringLiteral("promise"),
         task ? settle(true, taskJs) : settle(record.failOrComplete, record.result));
     return made;
+}
+
+QJSValue SocketTaskBackend::connectSocketTask(const QJSValue &options)
+{
+    CallRecord record;
+    const QJSValue task = makeTask(options, &record);
+    // No Promise: the failure is the callbacks', or nobody's.
+    if (!takeHeard(record.result) && task.isNull())
+        reportUnhandled(record.result.property(QStringLiteral("errMsg")).toString(), false);
+    return task;
 }
 
 QJSValue SocketTaskBackend::sendSocketMessage(QmlSocketTask *task, const QJSValue &option)

@@ -34,6 +34,8 @@ public:
 
     // { task, promise }: the task (or null), and the Promise Taro.connectSocket returns.
     Q_INVOKABLE QJSValue connectSocket(const QJSValue &options);
+    // The task (or null) that Wx.connectSocket returns: WeChat's shape, with no Promise.
+    Q_INVOKABLE QJSValue connectSocketTask(const QJSValue &options);
     Q_INVOKABLE QJSValue sendSocketMessage(QmlSocketTask *task, const QJSValue &option);
     Q_INVOKABLE QJSValue closeSocket(QmlSocketTask *task, const QJSValue &option);
     // True if fn can be a listener; otherwise logs why not.
@@ -58,6 +60,8 @@ public:
     QJSValue toJs(const SocketTask::OnMessageCallbackResult &result) const;
     QJSValue toJs(const SocketTask::OnErrorCallbackResult &result) const;
     QJSValue toJs(const SocketTask::OnCloseCallbackResult &result) const;
+    // A Promise resolved or rejected with result. A rejection that no fail or complete callback
+    // heard and that nobody catches is logged, once (reportUnhandled).
     QJSValue settle(bool ok, const QJSValue &result) const;
     // A Promise resolved with { errMsg }, made once per errMsg: a successful send or close
     // without callbacks needs no new object.
@@ -85,6 +89,11 @@ Q_SIGNALS:
 
 private:
     explicit SocketTaskBackend(QJSEngine *engine);
+    QJSValue makeTask(const QJSValue &options, CallRecord *record);
+    bool takeHeard(const QJSValue &result) const;
+    void postCheck() const;
+    void checkUnhandled();
+    void reportUnhandled(const QString &errMsg, bool promise) const;
     QString typeTag(const QJSValue &value) const;
     QJSEngine *m_engine;
     QJSValue m_typeTag; // Object.prototype.toString's tag: "Date", "Uint8Array", ...
@@ -93,6 +102,18 @@ private:
     QJSValue m_settle; // Promise.resolve / Promise.reject
     QJSValue m_read; // object[key], catching what a getter throws
     QJSValue m_wrapDataListener; // fn => (data => fn({ data }))
+    QJSValue m_reject; // a rejected Promise that tells whether a handler was attached
+    // fail results that a fail or complete callback heard: their rejection is handled
+    mutable QList<QJSValue> m_heardByCallback;
+    // rejections not yet known to be handled, and the event-loop turns they were given
+    struct Pending
+    {
+        QJSValue isHandled;
+        QString errMsg;
+        int turns = 0;
+    };
+    mutable QList<Pending> m_pending;
+    mutable bool m_checkPosted = false;
     QHash<QString, QJSValue> m_resolved;
     QString m_lastResolvedErrMsg;
     QJSValue m_lastResolved;

@@ -12,7 +12,9 @@ import "globallisteners.js" as GlobalListeners
     \inqmlmodule SocketTask
     \brief Taro's WebSocket API: connectSocket() and WeChat's one-socket functions.
 
-    A singleton: code written for Taro or WeChat runs with its calls unchanged.
+    A singleton: code written for Taro runs with its calls unchanged. WeChat's
+    \c {wx.connectSocket} returns the task rather than a Promise of it: for WeChat code, see
+    \l Wx.
 
     \snippet TaroChat.qml connect
 */
@@ -82,41 +84,41 @@ QtObject {
 
     /*!
         \qmlmethod void Taro::onSocketOpen(function listener)
-        Adds a global \a listener for the open event of whichever task is latestTask, including
-        tasks made after it was added.
+        Sets the global \a listener for the open event of whichever task is latestTask,
+        including tasks made after it was set. It replaces the one set before, as in WeChat.
     */
     function onSocketOpen(listener) {
         if (SocketTaskBackend.isListener("Taro.onSocketOpen", listener))
-            GlobalListeners.add(taro, "open", listener);
+            GlobalListeners.set(taro, "open", listener);
     }
 
     /*!
         \qmlmethod void Taro::onSocketMessage(function listener)
-        Adds a global \a listener for the message event of whichever task is latestTask, including
-        tasks made after it was added.
+        Sets the global \a listener for the message event of whichever task is latestTask,
+        including tasks made after it was set. It replaces the one set before, as in WeChat.
     */
     function onSocketMessage(listener) {
         if (SocketTaskBackend.isListener("Taro.onSocketMessage", listener))
-            GlobalListeners.add(taro, "message", listener);
+            GlobalListeners.set(taro, "message", listener);
     }
 
     /*!
         \qmlmethod void Taro::onSocketError(function listener)
-        Adds a global \a listener for the error event of whichever task is latestTask, including
-        tasks made after it was added.
+        Sets the global \a listener for the error event of whichever task is latestTask,
+        including tasks made after it was set. It replaces the one set before, as in WeChat.
     */
     function onSocketError(listener) {
         if (SocketTaskBackend.isListener("Taro.onSocketError", listener))
-            GlobalListeners.add(taro, "error", listener);
+            GlobalListeners.set(taro, "error", listener);
     }
 
     /*!
         \qmlmethod void Taro::onSocketClose(function listener)
-        Adds a global \a listener for the close event of whichever task is latestTask, including
-        tasks made after it was added.
+        Sets the global \a listener for the close event of whichever task is latestTask,
+        including tasks made after it was set. It replaces the one set before, as in WeChat.
     */
     function onSocketClose(listener) {
         if (SocketTaskBackend.isListener("Taro.onSocketClose", listener))
-            GlobalListeners.add(taro, "close", listener);
+            GlobalListeners.set(taro, "close", listener);
     }
 }

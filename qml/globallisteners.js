@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Taro's global listeners (onSocketOpen/Message/Error/Close), kept here rather than as members
-// of Taro so that they are not part of its API. One copy per Taro, that is per engine.
+// The global listeners of WeChat's one-socket API (onSocketOpen/Message/Error/Close), kept here
+// rather than as members of Taro and Wx so that they are not part of their API. One copy per
+// importing singleton, that is per Taro and per Wx of an engine.
+//
+// WeChat keeps one listener per event: a later onSocketOpen replaces the earlier one (code that
+// sets its listeners again on each reconnect runs them once). WeChat's pages do not say so;
+// code written for it relies on it (see docs/porting.qdoc).
 
 // The task's method that adds a listener of each kind.
 const adders = {
@@ -10,34 +15,36 @@ const adders = {
     "close": "onClose"
 };
 
-const listeners = {
-    "open": [],
-    "message": [],
-    "error": [],
-    "close": []
+// The listener of each kind, or null.
+const current = {
+    "open": null,
+    "message": null,
+    "error": null,
+    "close": null
 };
 
-// A checked listener: it hears `kind` on the latest task, and on every task made later.
-function add(taro, kind, listener) {
-    listeners[kind].push(listener);
-    if (taro.latestTask)
-        forward(taro, taro.latestTask, kind, listener);
+// A checked listener: from now on it alone hears `kind`, on the latest task and on every task
+// made later.
+function set(owner, kind, listener) {
+    current[kind] = listener;
 }
 
-// A new latest task: every global listener hears it.
-function attach(taro, task) {
-    for (const kind in listeners) {
-        for (const listener of listeners[kind])
-            forward(taro, task, kind, listener);
-    }
-}
-
-// A task listener that passes the event on while its task is the latest one. The task runs it
-// like its own listeners: in order, and a throw is logged.
-function forward(taro, task, kind, listener) {
-    const relay = result => {
-        if (task === taro.latestTask)
+// A new latest task: one relay per kind, which passes the event to the listener of the moment
+// while the task is the latest one; and its close event once its error was heard, so that code
+// that reconnects in onSocketError still hears the old task's onSocketClose. The task runs the
+// relays like its own listeners: in order, and a throw is logged.
+function attach(owner, task) {
+    let errorHeard = false;
+    const relay = (kind, result) => {
+        const heard = task === owner.latestTask || (kind === "close" && errorHeard);
+        if (!heard)
+            return;
+        if (kind === "error")
+            errorHeard = true;
+        const listener = current[kind];
+        if (listener)
             listener(result);
     };
-    task[adders[kind]](relay);
+    for (const kind in adders)
+        task[adders[kind]](result => relay(kind, result));
 }

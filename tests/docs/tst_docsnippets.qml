@@ -42,6 +42,22 @@ TestCase {
         snippet.destroy();
     }
 
+    function test_wx() {
+        const server = TestHelper.server("Echo");
+        const component = Qt.createComponent(tc.snippets + "/WxChat.qml");
+        verify(component.status === Component.Ready, component.errorString());
+        const snippet = component.createObject(tc, { url: server.urlString() });
+        verify(snippet, "created");
+        finishedSpy.target = snippet;
+        finishedSpy.wait(10000);
+        compare(finishedSpy.signalArguments[0][0], 1000, "onClose's code");
+        compare(server.receivedAt(0), "hello");
+        compare(server.header(0, "Authorization"), "Bearer 123");
+        tryVerify(() => server.closeCount() === 1, 5000);
+        compare(server.closeReasonAt(0), "bye");
+        snippet.destroy();
+    }
+
     function test_element() {
         const server = TestHelper.server("Echo");
         const component = Qt.createComponent(tc.snippets + "/DeclarativeChat.qml");
