@@ -13,6 +13,8 @@
 #include <QThread>
 
 Worker *startWorker(QThread *thread, const QUrl &url); // docs/snippets/worker.cpp
+SocketTask *upload(const QUrl &url, int chunks, const std::optional<QNetworkProxy> &proxy,
+    QObject *parent); // docs/snippets/upload.cpp
 
 class tst_DocSnippets : public QObject
 {
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void chatMain();
     void chatFails();
     void worker();
+    void upload();
     void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
 
 private:
@@ -117,6 +120,21 @@ void tst_DocSnippets::worker()
     QCOMPARE(server.closes.first().code, 1000);
     thread.quit();
     QVERIFY(thread.wait(5000));
+}
+
+// getting-started-cpp.qdoc, keepalive and backpressure: every chunk arrives, paced by
+// bufferedAmountLow, then the task closes with 1000.
+void tst_DocSnippets::upload()
+{
+    TestServer server(TestServer::Echo);
+    QObject parent;
+    SocketTask *task = ::upload(server.url(), 8, std::nullopt, &parent);
+    QVERIFY(task);
+    QSignalSpy closed(task, &SocketTask::closed);
+    QVERIFY(closed.wait(20000));
+    QCOMPARE(closed.first().first().value<SocketTask::OnCloseCallbackResult>().code, 1000);
+    QCOMPARE(server.received.size(), 8);
+    QCOMPARE(server.received.last().toByteArray().size(), 1024 * 1024);
 }
 
 QTEST_GUILESS_MAIN(tst_DocSnippets)

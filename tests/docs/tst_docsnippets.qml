@@ -42,6 +42,21 @@ TestCase {
         snippet.destroy();
     }
 
+    // Paced by bufferedAmountLow: every chunk reaches the server, one after another.
+    function test_keepalive() {
+        const server = TestHelper.server("Echo");
+        const component = Qt.createComponent(tc.snippets + "/Keepalive.qml");
+        verify(component.status === Component.Ready, component.errorString());
+        const snippet = component.createObject(tc, { url: server.urlString() });
+        verify(snippet, "created");
+        finishedSpy.target = snippet;
+        finishedSpy.wait(20000);
+        compare(finishedSpy.signalArguments[0][0], 1000, "onClose's code");
+        compare(snippet.sent, 8);
+        tryVerify(() => server.receivedCount() === 8, 5000);
+        snippet.destroy();
+    }
+
     function test_wx() {
         const server = TestHelper.server("Echo");
         const component = Qt.createComponent(tc.snippets + "/WxChat.qml");
