@@ -309,8 +309,9 @@ TestCase {
                 },
                 "active": true
             });
+        compare(element.readyState, SocketTask.CONNECTING);
+        compare(element.roundTripTime, -1, "no pong before OPEN");
         tryCompare(element, "readyState", SocketTask.OPEN);
-        compare(element.roundTripTime, -1);
         tryVerify(() => element.roundTripTime >= 0, 5000);
         element.active = false;
         tryCompare(element, "readyState", SocketTask.CLOSED);
