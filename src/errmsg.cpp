@@ -364,6 +364,107 @@ QString typeName(const QVariant &value)
     return QString::fromLatin1(value.metaType().name());
 }
 
+QString checkReconnectPolicy(const SocketTaskReconnector::Policy &policy)
+{
+    const QString what = QStringLiteral("parameter.") + Option::reconnect + QLatin1Char('.');
+    auto atLeast = [&](const QString &name, double value, double least, const char *kind) {
+        if (std::isfinite(value) && value >= least)
+            return QString();
+        return connectParam
+            + QStringLiteral("%1 must be a %2 >= %3, not %4")
+                  .arg(what + name, QLatin1String(kind), jsNumber(least), jsNumber(value));
+    };
+    QString error = atLeast(Option::initialDelay, policy.initialDelay(), 0, "finite number");
+    if (error.isEmpty())
+        error = atLeast(Option::maxDelay, policy.maxDelay(), 0, "finite number");
+    if (error.isEmpty())
+        error = atLeast(Option::multiplier, policy.multiplier(), 1, "finite number");
+    if (error.isEmpty() && !(policy.jitter() >= 0 && policy.jitter() <= 1))
+        error = connectParam
+            + QStringLiteral("%1 must be a number from 0 to 1, not %2")
+                  .arg(what + Option::jitter, jsNumber(policy.jitter()));
+    if (error.isEmpty())
+        error = atLeast(Option::maxAttempts, policy.maxAttempts(), 0, "whole number");
+    const QList<int> codes = policy.retryCloseCodes();
+    for (qsizetype i = 0; error.isEmpty() && i < codes.size(); ++i) {
+        if (codes.at(i) < 1000 || codes.at(i) > 4999)
+            error = connectParam
+                + QStringLiteral("%1[%2] must be a close code from 1000 to 4999, not %3")
+                      .arg(what + Option::retryCloseCodes)
+                      .arg(i)
+                      .arg(codes.at(i));
+    }
+    return error;
+}
+
+QString checkReconnect(const QVariant &reconnect, SocketTaskReconnector::Policy *policy)
+{
+    *policy = SocketTaskReconnector::Policy();
+    const QString what = QStringLiteral("parameter.") + Option::reconnect;
+    if (!isObject(reconnect))
+        return shouldBe(connectParam, what, QStringLiteral("Object"), reconnect);
+    const QVariantMap map = reconnect.toMap();
+    auto name = [&what](const QString &field) { return what + QLatin1Char('.') + field; };
+    int ms = policy->initialDelay();
+    QString error
+        = checkMilliseconds(map.value(Option::initialDelay), name(Option::initialDelay), &ms);
+    policy->setInitialDelay(ms);
+    ms = policy->maxDelay();
+    if (error.isEmpty())
+        error = checkMilliseconds(map.value(Option::maxDelay), name(Option::maxDelay), &ms);
+    policy->setMaxDelay(ms);
+    // A number, or a whole number that becomes an int: NaN, 1.5 or -1 reach the range check.
+    auto number = [&](const QString &field, double *out) {
+        const QVariant value = map.value(field);
+        if (!value.isValid() || !error.isEmpty())
+            return false;
+        if (!isNumber(value)) {
+            error = shouldBe(connectParam, name(field), QStringLiteral("Number"), value);
+            return false;
+        }
+        *out = value.toDouble();
+        return true;
+    };
+    auto whole = [&](const QString &field, double value, int *out) {
+        if (value == std::floor(value) && std::isfinite(value)) {
+            *out = value > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
+                : value < -1                               ? -1
+                                                           : int(value);
+            return true;
+        }
+        error = connectParam
+            + QStringLiteral("%1 must be a whole number >= 0, not %2")
+                  .arg(name(field), jsNumber(value));
+        return false;
+    };
+    double value = 0;
+    if (number(Option::multiplier, &value))
+        policy->setMultiplier(value);
+    if (number(Option::jitter, &value))
+        policy->setJitter(value);
+    int attempts = 0;
+    if (number(Option::maxAttempts, &value) && whole(Option::maxAttempts, value, &attempts))
+        policy->setMaxAttempts(attempts);
+    if (error.isEmpty()) {
+        QList<int> codes;
+        error = checkEach(map.value(Option::retryCloseCodes),
+            Option::reconnect + QLatin1Char('.') + Option::retryCloseCodes,
+            [&](const QString &where, const QVariant &item) {
+                if (!isNumber(item))
+                    return shouldBe(connectParam, where, QStringLiteral("Number"), item);
+                const double code = item.toDouble();
+                if (code != std::floor(code) || code < 1000 || code > 4999)
+                    return connectParam
+                        + QStringLiteral("%1 must be a close code from 1000 to 4999, not %2")
+                              .arg(where, jsNumber(code));
+                codes.append(int(code));
+                return QString();
+            });
+        policy->setRetryCloseCodes(codes);
+    }
+    return error.isEmpty() ? checkReconnectPolicy(*policy) : error;
+}
+
 QString checkConnectOption(const QVariant &option, ConnectRequest *request)
 {
     // 1. options

@@ -6,6 +6,7 @@
 // JavaScript values as QVariants) both reach these; neither writes an errMsg of its own.
 
 #include "options_p.h"
+#include "sockettaskreconnector.h"
 
 #include <QByteArray>
 #include <QList>
@@ -85,6 +86,11 @@ QString checkCloseOption(const QVariant &option, int *code, QString *reason);
 QString checkClose(int code, const QString &reason);
 
 QString typeName(const QVariant &value);
+
+// The reconnect policy's ranges, for the typed Policy and the QML element's `reconnect` alike.
+QString checkReconnectPolicy(const SocketTaskReconnector::Policy &policy);
+// The QML element's `reconnect: { initialDelay, ... }`: the types, then the ranges.
+QString checkReconnect(const QVariant &reconnect, SocketTaskReconnector::Policy *policy);
 
 // The index of the first lone UTF-16 surrogate in `text` (one not in a high-low pair), or -1.
 // A text frame must be valid UTF-8: Qt would send a lone surrogate as U+FFFD, changing the

@@ -22,6 +22,14 @@ inline const QString interval = QStringLiteral("interval");
 inline const QString proxy = QStringLiteral("proxy"); // "http://user:pw@host:port", socks5://
 inline const QStringList connectNames = { url, header, protocols, timeout, tcpNoDelay,
     perMessageDeflate, caCertificates, heartbeat, proxy };
+// The QML element's reconnect policy (SocketTaskReconnector::Policy), not a connectSocket option.
+inline const QString reconnect = QStringLiteral("reconnect");
+inline const QString initialDelay = QStringLiteral("initialDelay");
+inline const QString maxDelay = QStringLiteral("maxDelay");
+inline const QString multiplier = QStringLiteral("multiplier");
+inline const QString jitter = QStringLiteral("jitter");
+inline const QString maxAttempts = QStringLiteral("maxAttempts");
+inline const QString retryCloseCodes = QStringLiteral("retryCloseCodes");
 // send's and close's.
 inline const QString data = QStringLiteral("data");
 inline const QString code = QStringLiteral("code");
@@ -43,5 +51,10 @@ constexpr int bufferFullCloseCode = 1008; // policy violation: the server does n
 // A frame that began and stopped coming fails after this long without data. Qt 6.4-6.11 give
 // up after 5 s themselves, so a longer one changes nothing.
 constexpr int frameTimeout = 5000; // ms
+// SocketTaskReconnector::Policy: 0.5 s to 1 s, 1 s to 2 s, ... at most 30 s between attempts.
+constexpr int reconnectInitialDelay = 1000; // ms
+constexpr int reconnectMaxDelay = 30000; // ms
+constexpr double reconnectMultiplier = 2;
+constexpr double reconnectJitter = 0.5;
 
 } // namespace Default

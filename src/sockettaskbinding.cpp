@@ -2,6 +2,7 @@
 #include "sockettaskbinding_p.h"
 
 #include "sockettask_p.h"
+#include "sockettaskreconnector_p.h"
 
 const QStringList &SocketTaskBinding::connectOptionNames()
 {
@@ -80,4 +81,16 @@ SocketTaskLimits *SocketTaskLimits::instance()
 QString SocketTaskBinding::typeName(const QVariant &value)
 {
     return ErrMsg::typeName(value);
+}
+
+QString SocketTaskBinding::reconnectPolicy(
+    const QVariant &reconnect, SocketTaskReconnector::Policy *policy)
+{
+    return ErrMsg::checkReconnect(reconnect, policy);
+}
+
+void SocketTaskBinding::setConnector(
+    SocketTaskReconnector *reconnector, std::function<SocketTask *(QString *failure)> connector)
+{
+    SocketTaskReconnectorPrivate::get(reconnector)->connector = std::move(connector);
 }

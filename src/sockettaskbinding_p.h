@@ -6,6 +6,9 @@
 // API's; a wrong type is named as JavaScript names it ("Undefined", "Number", ...).
 
 #include "sockettask.h"
+#include "sockettaskreconnector.h"
+
+#include <functional>
 
 class SOCKETTASK_EXPORT SocketTaskBinding
 {
@@ -40,6 +43,15 @@ public:
         SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks);
     static void closeSocket(
         SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks);
+
+    // The QML element's `reconnect: { initialDelay, maxDelay, multiplier, jitter, maxAttempts,
+    // retryCloseCodes }`, checked: an empty string, or the errMsg.
+    static QString reconnectPolicy(
+        const QVariant &reconnect, SocketTaskReconnector::Policy *policy);
+    // Makes `reconnector` connect through `connector` (the binding's connectSocket, which owns
+    // the task) instead of with its ConnectOption: the task, or nullptr and the errMsg.
+    static void setConnector(SocketTaskReconnector *reconnector,
+        std::function<SocketTask *(QString *failure)> connector);
 
     // The JavaScript type name used in errMsg for a value ("Undefined", "Null", "Number", ...).
     static QString typeName(const QVariant &value);
