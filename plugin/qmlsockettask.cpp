@@ -134,6 +134,46 @@ Q_IMPORT_QML_PLUGIN(SocketTask_ImplPlugin)
     task's own) and for the element (kept for each connection it makes).
 */
 /*!
+    \qmlproperty object SocketTask::reconnect
+    The element's reconnect policy: set, the element connects again each time its connection
+    closes with a code that retries (any but 1000 and 4000 to 4999, and the codes in
+    \c retryCloseCodes) or cannot be made, while \l active stays true. Each connection is a
+    new task (a new \l socketTaskId) with the element's listeners. The fields, all optional
+    (the C++ \l {SocketTaskReconnector::Policy}):
+
+    \table
+    \header \li Field \li Default \li Meaning
+    \row \li \c initialDelay \li 1000 \li ms before the first attempt
+    \row \li \c multiplier \li 2 \li how much each wait grows over the one before
+    \row \li \c maxDelay \li 30000 \li the longest wait, in ms
+    \row \li \c jitter \li 0.5 \li the part of each wait, 0 to 1, taken off at random
+    \row \li \c maxAttempts \li 0 \li attempts in a row that do not open before it gives
+        up (\l gaveUp()); 0: no limit
+    \row \li \c retryCloseCodes \li [] \li close codes that retry too (an application's
+        4xxx code that means "come back later")
+    \endtable
+
+    \snippet Reconnect.qml reconnect
+
+    The attempts count from 0 again once a connection opens. At the live-task limit
+    (Taro.maxConcurrentTasks) it waits and tries again. \c {active = false} closes the
+    connection with 1000 and stops. Checked when \l active becomes true, as the options are:
+    \c {reconnect: { jitter: 2 }} fails with \c {"connectSocket:fail parameter error:
+    parameter.reconnect.jitter must be a number from 0 to 1, not 2"} (errMsg, onError and
+    \l gaveUp()). Unset: one connection each time \l active becomes true.
+*/
+/*!
+    \qmlsignal SocketTask::reconnecting(int delay, int attempt)
+    See \l reconnect: the connection closed (after the onClose listeners and \l closed()) or
+    could not be made; attempt \a attempt starts in \a delay ms.
+*/
+/*!
+    \qmlsignal SocketTask::gaveUp(string errMsg)
+    See \l reconnect: the element stopped trying by itself, with \a errMsg, the last
+    attempt's error, after \c maxAttempts attempts, or why the options were refused.
+    \l active stays true: set it to false and true to begin again.
+*/
+/*!
     \qmlsignal SocketTask::bufferedAmountLow()
     See \l bufferedAmountLowThreshold. Only while the task is OPEN.
 */
@@ -437,22 +477,20 @@ SOCKETTASK_OPTION(bool, bool, perMessageDeflate, setPerMessageDeflate, perMessag
     value.toBool(), SocketTask::ConnectOption().perMessageDeflate())
 #undef SOCKETTASK_OPTION
 
-// header, caCertificates and heartbeat stay JavaScript values (see qmlsockettask.h).
-void QmlSocketTask::setHeader(const QJSValue &header)
-{
-    if (!isElement("header") || m_element->header.strictlyEquals(header))
-        return;
-    m_element->header = header;
-    Q_EMIT headerChanged();
-}
-
-void QmlSocketTask::setCaCertificates(const QJSValue &caCertificates)
-{
-    if (!isElement("caCertificates") || m_element->caCertificates.strictlyEquals(caCertificates))
-        return;
-    m_element->caCertificates = caCertificates;
-    Q_EMIT caCertificatesChanged();
-}
+// header, caCertificates, heartbeat and reconnect stay JavaScript values (see qmlsockettask.h).
+#define SOCKETTASK_SCRIPT_OPTION(field, setter, signal)                                            \
+    void QmlSocketTask::setter(const QJSValue &value)                                              \
+    {                                                                                              \
+        if (!isElement(#field) || m_element->field.strictlyEquals(value))                          \
+            return;                                                                                \
+        m_element->field = value;                                                                  \
+        Q_EMIT signal();                                                                           \
+    }
+SOCKETTASK_SCRIPT_OPTION(header, setHeader, headerChanged)
+SOCKETTASK_SCRIPT_OPTION(caCertificates, setCaCertificates, caCertificatesChanged)
+SOCKETTASK_SCRIPT_OPTION(heartbeat, setHeartbeat, heartbeatChanged)
+SOCKETTASK_SCRIPT_OPTION(reconnect, setReconnect, reconnectChanged)
+#undef SOCKETTASK_SCRIPT_OPTION
 
 void QmlSocketTask::setBufferedAmountLowThreshold(double bytes)
 {
@@ -463,14 +501,6 @@ void QmlSocketTask::setBufferedAmountLowThreshold(double bytes)
     if (m_task)
         m_task->setBufferedAmountLowThreshold(threshold);
     Q_EMIT bufferedAmountLowThresholdChanged();
-}
-
-void QmlSocketTask::setHeartbeat(const QJSValue &heartbeat)
-{
-    if (!isElement("heartbeat") || m_element->heartbeat.strictlyEquals(heartbeat))
-        return;
-    m_element->heartbeat = heartbeat;
-    Q_EMIT heartbeatChanged();
 }
 
 void QmlSocketTask::setUrl(const QString &url)
@@ -492,7 +522,9 @@ void QmlSocketTask::setActive(bool active)
     if (m_element && !m_element->complete)
         return; // componentComplete() connects
     if (active && m_element)
-        connectElement();
+        activate();
+    else if (!active && m_element && m_element->reconnector)
+        m_element->reconnector->stop(); // closes the task with 1000
     else if (!active && m_task)
         m_task->close();
 }
@@ -503,7 +535,58 @@ void QmlSocketTask::componentComplete()
         return;
     m_element->complete = true;
     if (m_active)
+        activate();
+}
+
+// Becoming active: one connection, or a reconnector's first (the policy is checked as an
+// option is; the reconnector makes each connection with connectElement()).
+void QmlSocketTask::activate()
+{
+    if (m_element->reconnect.isUndefined()) {
+        m_element->reconnector.reset();
         connectElement();
+        return;
+    }
+    SocketTaskReconnector::Policy policy;
+    const QString refused
+        = SocketTaskBinding::reconnectPolicy(backend()->toVariant(m_element->reconnect), &policy);
+    if (!refused.isEmpty()) {
+        m_element->reconnector.reset();
+        refuse(refused);
+        QMetaObject::invokeMethod(
+            this, [this, refused] { Q_EMIT gaveUp(refused); }, Qt::QueuedConnection);
+        return;
+    }
+    if (!m_element->reconnector) {
+        m_element->reconnector = std::make_unique<SocketTaskReconnector>();
+        SocketTaskReconnector *reconnector = m_element->reconnector.get();
+        SocketTaskBinding::setConnector(reconnector, [this](QString *failure) -> SocketTask * {
+            connectElement();
+            if (!m_task)
+                *failure = m_element->errMsg;
+            return m_task;
+        });
+        connect(
+            reconnector, &SocketTaskReconnector::reconnecting, this, &QmlSocketTask::reconnecting);
+        connect(reconnector, &SocketTaskReconnector::gaveUp, this, &QmlSocketTask::gaveUp);
+    }
+    m_element->reconnector->setPolicy(policy);
+    m_element->reconnector->start();
+}
+
+// Options refused: no connection; errMsg says why, and onError, from the event loop.
+void QmlSocketTask::refuse(const QString &errMsg)
+{
+    setErrMsg(errMsg);
+    Q_EMIT socketTaskIdChanged();
+    Q_EMIT readyStateChanged();
+    // Like every event, from the event loop, not inside the assignment to `active`.
+    QMetaObject::invokeMethod(
+        this,
+        [this, errMsg] {
+            Q_EMIT errorOccurred(backend()->toJs(SocketTask::OnErrorCallbackResult(errMsg)));
+        },
+        Qt::QueuedConnection);
 }
 
 void QmlSocketTask::connectElement()
@@ -527,16 +610,7 @@ void QmlSocketTask::connectElement()
     callbacks.setFail([&failure](const SocketTask::CallbackResult &r) { failure = r.errMsg; });
     SocketTask *task = SocketTaskBinding::connectSocket(option, callbacks, this);
     if (!task) {
-        setErrMsg(failure);
-        Q_EMIT socketTaskIdChanged();
-        Q_EMIT readyStateChanged();
-        // Like every event, from the event loop, not inside the assignment to `active`.
-        QMetaObject::invokeMethod(
-            this,
-            [this, failure] {
-                Q_EMIT errorOccurred(backend()->toJs(SocketTask::OnErrorCallbackResult(failure)));
-            },
-            Qt::QueuedConnection);
+        refuse(failure);
         return;
     }
     for (const auto &[kind, listener] : std::as_const(m_element->listeners))

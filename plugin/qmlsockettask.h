@@ -47,6 +47,12 @@ Q_SIGNALS:
     void roundTripTimeChanged();
     void bufferedAmountLowThresholdChanged();
     void bufferedAmountLow();
+    void reconnectChanged();
+    // The element's reconnect: the connection closed (or could not be made); attempt `attempt`
+    // starts in `delay` ms.
+    void reconnecting(int delay, int attempt);
+    // It stopped trying by itself: reconnect.maxAttempts were made, or the options were refused.
+    void gaveUp(const QString &errMsg);
     void activeChanged();
 };
 
@@ -91,6 +97,9 @@ class QmlSocketTask : public QmlSocketTaskSignals, public QQmlParserStatus
     // { interval, timeout }, as Taro.connectSocket's option: an object of two numbers.
     Q_PROPERTY(QJSValue heartbeat READ heartbeat WRITE setHeartbeat NOTIFY heartbeatChanged FINAL)
     Q_PROPERTY(QString proxy READ proxy WRITE setProxy NOTIFY proxyChanged FINAL)
+    // { initialDelay, maxDelay, multiplier, jitter, maxAttempts, retryCloseCodes }: the element
+    // connects again after a drop (SocketTaskReconnector::Policy).
+    Q_PROPERTY(QJSValue reconnect READ reconnect WRITE setReconnect NOTIFY reconnectChanged FINAL)
     Q_PROPERTY(bool active READ active WRITE setActive NOTIFY activeChanged FINAL)
     Q_PROPERTY(int CONNECTING READ connectingValue CONSTANT FINAL)
     Q_PROPERTY(int OPEN READ openValue CONSTANT FINAL)
@@ -148,6 +157,8 @@ public:
     QString proxy() const;
     void setProxy(const QString &proxy);
     void setHeartbeat(const QJSValue &heartbeat);
+    QJSValue reconnect() const { return m_element ? m_element->reconnect : QJSValue(); }
+    void setReconnect(const QJSValue &reconnect);
     bool active() const { return m_active; }
     void setActive(bool active);
     int connectingValue() const { return CONNECTING; }
@@ -163,7 +174,9 @@ private:
     SocketTaskBackend *backend();
     bool isElement(const char *option) const;
     void attach(SocketTask *task);
+    void activate();
     void connectElement();
+    void refuse(const QString &errMsg);
     void addListener(Kind kind, const QJSValue &listener, SocketTask *task);
     void setErrMsg(const QString &errMsg);
 

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <SocketTaskReconnector>
+
 #include <QJSValue>
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <utility>
 
 // The declarative element's own part of a QML SocketTask (`SocketTask { url: ...; active: true
@@ -32,6 +35,11 @@ struct SocketTaskElement
         }
         return QJSValue();
     }
+    // `reconnect: { initialDelay, ... }`: not a connectSocket option, the policy of the
+    // reconnector that makes the element's connections while it is active (none: one each time
+    // it becomes active).
+    QJSValue reconnect;
+    std::unique_ptr<SocketTaskReconnector> reconnector;
     // The listeners added to the element, given to each connection it makes.
     QList<std::pair<Kind, QJSValue>> listeners;
     QString errMsg; // while it has no task: why its options were refused

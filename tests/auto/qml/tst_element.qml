@@ -223,8 +223,6 @@ TestCase {
                 "properties": {},
                 "errMsg": p + "parameter.url should be String instead of Undefined"
             }, {
-                // url is a string property: the engine turns 5 into "5" (qmllint warns), which
-                // the core refuses.
                 "tag": "url number",
                 "properties": {
                     "url": 5
@@ -345,6 +343,149 @@ TestCase {
 
     name: "SocketTaskElement"
 
+    // reconnect: a drop is followed by a new connection with the element's listeners; the
+    // attempts count from 0 again once it opens; active = false closes with 1000 and stops.
+    function test_reconnect_afterDrop() {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString(),
+                "reconnect": {
+                    "initialDelay": 20,
+                    "jitter": 0
+                },
+                "active": true
+            });
+        const heard = [];
+        element.onMessage(result => heard.push(result.data));
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        const firstId = element.socketTaskId;
+        element.send({
+                "data": "drop"
+            });
+        tryVerify(() => tc.signals.indexOf("reconnecting:20:1") >= 0);
+        compare(tc.signals.filter(s => !s.startsWith("error:")), ["opened:", "closed:1006:", "reconnecting:20:1"]);
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        verify(element.socketTaskId > firstId);
+        compare(server.connectionCount(), 2);
+        element.send({
+                "data": "again"
+            });
+        tryCompare(heard, "length", 1);
+        compare(heard, ["again"], "the element's listener, on the new connection");
+        element.active = false;
+        tryCompare(element, "readyState", SocketTask.CLOSED);
+        tryVerify(() => server.closeCount() === 2, 5000, "the drop's, then ours");
+        compare(server.closeCodeAt(1), 1000);
+        wait(60);
+        compare(tc.signals.filter(s => s.startsWith("reconnecting:")).length, 1);
+        element.destroy();
+    }
+
+    function test_reconnect_notAfterGoodbye() {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString(),
+                "reconnect": {
+                    "initialDelay": 20
+                },
+                "active": true
+            });
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        element.send({
+                "data": "close 1000 bye"
+            });
+        tryVerify(closedSignal);
+        wait(60);
+        compare(tc.signals, ["opened:", "closed:1000:bye"]);
+        compare(server.connectionCount(), 1);
+        compare(element.active, true);
+        element.destroy();
+    }
+
+    function test_reconnect_givesUp() {
+        const element = make({
+                "url": "ws://127.0.0.1:" + TestHelper.closedPort(),
+                "reconnect": {
+                    "initialDelay": 10,
+                    "jitter": 0,
+                    "maxAttempts": 2
+                },
+                "active": true
+            });
+        tryVerify(() => tc.signals.length > 0 && tc.signals[tc.signals.length - 1].startsWith("gaveUp:"), 5000);
+        const steps = tc.signals.filter(s => !s.startsWith("error:"));
+        compare(steps.slice(0, 5), ["closed:1006:", "reconnecting:10:1", "closed:1006:", "reconnecting:20:2", "closed:1006:"]);
+        verify(steps[5].startsWith("gaveUp:connectSocket:fail "), steps[5]);
+        compare(steps.length, 6);
+        element.destroy();
+    }
+
+    function test_reconnect_checked_data() {
+        const prefix = "connectSocket:fail parameter error: parameter.reconnect";
+        return [{
+                "tag": "not an object",
+                "reconnect": 5,
+                "errMsg": prefix + " should be Object instead of Number"
+            }, {
+                "tag": "initialDelay",
+                "reconnect": {
+                    "initialDelay": "x"
+                },
+                "errMsg": prefix + ".initialDelay should be Number instead of String"
+            }, {
+                "tag": "maxDelay",
+                "reconnect": {
+                    "maxDelay": -1
+                },
+                "errMsg": prefix + ".maxDelay must be a finite number >= 0, not -1"
+            }, {
+                "tag": "multiplier",
+                "reconnect": {
+                    "multiplier": NaN
+                },
+                "errMsg": prefix + ".multiplier must be a finite number >= 1, not NaN"
+            }, {
+                "tag": "jitter",
+                "reconnect": {
+                    "jitter": 2
+                },
+                "errMsg": prefix + ".jitter must be a number from 0 to 1, not 2"
+            }, {
+                "tag": "maxAttempts",
+                "reconnect": {
+                    "maxAttempts": 1.5
+                },
+                "errMsg": prefix + ".maxAttempts must be a whole number >= 0, not 1.5"
+            }, {
+                "tag": "retryCloseCodes type",
+                "reconnect": {
+                    "retryCloseCodes": [4001, "x"]
+                },
+                "errMsg": prefix + ".retryCloseCodes[1] should be Number instead of String"
+            }, {
+                "tag": "retryCloseCodes range",
+                "reconnect": {
+                    "retryCloseCodes": [999]
+                },
+                "errMsg": prefix + ".retryCloseCodes[0] must be a close code from 1000 to 4999, not 999"
+            }];
+    }
+
+    function test_reconnect_checked(data) {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString(),
+                "reconnect": data.reconnect,
+                "active": true
+            });
+        compare(element.errMsg, data.errMsg);
+        compare(element.readyState, SocketTask.CLOSED);
+        tryCompare(tc.signals, "length", 2);
+        compare(tc.signals, ["error:" + data.errMsg, "gaveUp:" + data.errMsg]);
+        compare(server.connectionCount(), 0);
+        element.destroy();
+    }
+
     Component {
         id: boundComponent
 
@@ -380,6 +521,8 @@ TestCase {
             property var log: []
 
             onClosed: result => log.push("closed:" + result.code + ":" + result.reason)
+            onGaveUp: errMsg => log.push("gaveUp:" + errMsg)
+            onReconnecting: (delay, attempt) => log.push("reconnecting:" + delay + ":" + attempt)
             onErrorOccurred: result => log.push("error:" + result.errMsg)
             onMessageReceived: result => log.push("message:" + result.data)
             onOpened: result => log.push("opened:" + result.protocol)
