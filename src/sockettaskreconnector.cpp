@@ -253,7 +253,7 @@ void SocketTaskReconnectorPrivate::giveUp(const QString &errMsg)
 /*! \fn void SocketTaskReconnector::Policy::setRetryCloseCodes(const QList<int> &codes)
     Sets the close codes that retry besides the default ones to \a codes. */
 /*! \fn bool SocketTaskReconnector::Policy::retries(int closeCode) const
-    Whether a close with \a closeCode is followed by a new attempt. */
+    Returns whether a close with \a closeCode is followed by a new attempt. */
 /*! \fn int SocketTaskReconnector::Policy::delay(int attempt) const
     The wait before attempt \a attempt, in ms, before its random part is taken off. */
 

@@ -15,6 +15,8 @@
 Worker *startWorker(QThread *thread, const QUrl &url); // docs/snippets/worker.cpp
 SocketTask *upload(const QUrl &url, int chunks, const std::optional<QNetworkProxy> &proxy,
     QObject *parent); // docs/snippets/upload.cpp
+SocketTaskReconnector *keepChatting(const QUrl &url, std::function<void(const QString &)> status,
+    QObject *parent); // docs/snippets/reconnect.cpp
 
 class tst_DocSnippets : public QObject
 {
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void chatFails();
     void worker();
     void upload();
+    void reconnect();
     void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
 
 private:
@@ -135,6 +138,30 @@ void tst_DocSnippets::upload()
     QCOMPARE(closed.first().first().value<SocketTask::OnCloseCallbackResult>().code, 1000);
     QCOMPARE(server.received.size(), 8);
     QCOMPARE(server.received.last().toByteArray().size(), 1024 * 1024);
+}
+
+// getting-started-cpp.qdoc, reconnect: the server crashes and comes back on the same port; the
+// example joins again, and its status line said what happened.
+void tst_DocSnippets::reconnect()
+{
+    TestServer server(TestServer::Echo);
+    QObject parent;
+    QStringList statuses;
+    SocketTaskReconnector *link = keepChatting(
+        server.url(), [&statuses](const QString &s) { statuses << s; }, &parent);
+    QTRY_COMPARE(server.received.size(), 1);
+    server.crash();
+    QTRY_COMPARE(statuses.size(), 2);
+    QCOMPARE(statuses.at(1), QStringLiteral("reconnecting in 1 s (attempt 1)"));
+    QVERIFY(server.restart());
+    QTRY_COMPARE_WITH_TIMEOUT(server.received.size(), 2, 10000);
+    QCOMPARE(server.received, QList<QVariant>({ QStringLiteral("join"), QStringLiteral("join") }));
+    QTRY_COMPARE(statuses.size(), 3);
+    QCOMPARE(
+        statuses, QStringList({ "connected", "reconnecting in 1 s (attempt 1)", "connected" }));
+    link->stop();
+    QTRY_COMPARE(server.closes.size(), 2); // the crash's, then stop()'s
+    QCOMPARE(server.closes.last().code, 1000);
 }
 
 QTEST_GUILESS_MAIN(tst_DocSnippets)

@@ -57,6 +57,27 @@ TestCase {
         snippet.destroy();
     }
 
+    // The server crashes and comes back on the same port: the snippet joins again.
+    function test_reconnect() {
+        const server = TestHelper.server("Echo");
+        const component = Qt.createComponent(tc.snippets + "/Reconnect.qml");
+        verify(component.status === Component.Ready, component.errorString());
+        const snippet = component.createObject(tc, { url: server.urlString() });
+        verify(snippet, "created");
+        const statuses = [];
+        snippet.statusChanged.connect(() => statuses.push(snippet.status));
+        tryVerify(() => server.receivedCount() === 1, 5000);
+        server.crash();
+        tryVerify(() => statuses.length === 2, 5000);
+        compare(statuses[1], "reconnecting in 1 s (attempt 1)");
+        verify(server.restart());
+        tryVerify(() => server.receivedCount() === 2, 10000);
+        compare(server.receivedAt(1), "join");
+        compare(statuses, ["connected", "reconnecting in 1 s (attempt 1)", "connected"]);
+        snippet.destroy(); // the element closes with 1001
+        tryVerify(() => server.closeCount() === 2, 5000);
+    }
+
     function test_wx() {
         const server = TestHelper.server("Echo");
         const component = Qt.createComponent(tc.snippets + "/WxChat.qml");

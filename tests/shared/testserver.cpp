@@ -17,6 +17,21 @@ TestServer::TestServer(Mode mode, QObject *parent) : QObject(parent), m_mode(mod
         if (!m_tcp.listen(QHostAddress::LocalHost, 0))
             qFatal("TestServer: cannot listen: %s", qPrintable(m_tcp.errorString()));
     }
+    m_port = m_ws.isListening() ? m_ws.serverPort() : m_tcp.serverPort();
+}
+
+void TestServer::crash()
+{
+    for (const auto &client : std::as_const(clients)) {
+        if (client)
+            client->abort();
+    }
+    m_ws.close();
+}
+
+bool TestServer::restart()
+{
+    return m_ws.listen(QHostAddress::LocalHost, m_port);
 }
 
 TestServer::~TestServer()
@@ -31,7 +46,7 @@ TestServer::~TestServer()
 
 quint16 TestServer::port() const
 {
-    return m_ws.isListening() ? m_ws.serverPort() : m_tcp.serverPort();
+    return m_port;
 }
 
 QUrl TestServer::url() const

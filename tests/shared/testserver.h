@@ -36,7 +36,12 @@ public:
     ~TestServer() override;
 
     QUrl url() const;
-    quint16 port() const;
+    quint16 port() const; // the same after restart()
+
+    // A crash: every connection dropped without a close frame (onClose 1006), and nobody
+    // listening; restart() listens on the same port again (WebSocket modes).
+    Q_INVOKABLE void crash();
+    Q_INVOKABLE bool restart();
 
     // For QML tests.
     Q_INVOKABLE QString urlString() const { return url().toString(); }
@@ -72,4 +77,5 @@ private:
     Mode m_mode;
     QWebSocketServer m_ws { QStringLiteral("TestServer"), QWebSocketServer::NonSecureMode };
     QTcpServer m_tcp;
+    quint16 m_port = 0;
 };
