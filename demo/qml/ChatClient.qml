@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The chat client's logic, without UI: the connection (through the public QML API of the
-// SocketTask module only: Taro.connectSocket and the task's listeners), the reconnect backoff,
-// the chat protocol (JSON) and the models Main.qml shows.
+// SocketTask module only: the SocketTask element and its reconnect policy), the chat protocol
+// (JSON) and the models Main.qml shows.
 import QtQml
 import QtQml.Models
 import SocketTask
@@ -19,24 +19,57 @@ QtObject {
     // How far the --screenshot run got; main.cpp names it if a step times out.
     property string stage: "starting"
 
-    property SocketTask task: null
-    property bool wantConnected: false
-    property int attempt: 0
     property string url: ""
     property string nick: ""
     property string ownNick: ""
     property string errorText: ""
-    readonly property bool open: task !== null && task.readyState === SocketTask.OPEN
-    readonly property bool reconnecting: reconnectTimer.running
-    readonly property real reconnectSeconds: reconnectTimer.interval / 1000
+    readonly property bool wantConnected: socket.active
+    readonly property bool open: socket.readyState === SocketTask.OPEN
+    // The wait before the next attempt, in ms, while the element awaits one (0: none).
+    property int reconnectDelay: 0
+    readonly property bool reconnecting: reconnectDelay > 0
 
     readonly property ListModel messages: ListModel {
     }
     readonly property ListModel users: ListModel {
     }
 
-    readonly property Timer reconnectTimer: Timer {
-        onTriggered: client.connectToServer(client.url, client.nick)
+    // The connection: the SocketTask element, kept up by its reconnect policy (the library's
+    // backoff: 0.5-1 s, 1-2 s, ... at most 30 s), with a keepalive so that a server gone silent
+    // counts as a drop too. Each connection is a new one: it joins again.
+    readonly property SocketTask socket: SocketTask {
+        id: socket
+
+        url: client.url
+        heartbeat: ({
+                "interval": 15000,
+                "timeout": 10000
+            })
+        reconnect: ({})
+        onOpened: {
+            client.errorText = ""; // the drop's error is over
+            client.stage = "joining as " + client.nick;
+            socket.send({
+                    "data": JSON.stringify({
+                            "type": "join",
+                            "nick": client.nick
+                        })
+                });
+        }
+        onMessageReceived: result => client.receive(result.data)
+        onErrorOccurred: result => client.showError(result.errMsg)
+        onClosed: {
+            client.users.clear();
+            client.ownNick = "";
+        }
+        onReconnecting: (delay, attempt) => {
+            client.reconnectDelay = delay;
+            console.info("reconnecting in " + delay + " ms (attempt " + attempt + ")");
+        }
+        onSocketTaskIdChanged: client.reconnectDelay = 0 // the attempt began
+        // Only options the library refused end it (a URL that is not ws:// or wss://).
+        onGaveUp: socket.active = false
+        onActiveChanged: client.reconnectDelay = 0
     }
     readonly property Timer shotDelay: Timer {
         interval: 300 // let the list settle and render
@@ -51,61 +84,20 @@ QtObject {
     function connectToServer(url, nick) {
         client.url = url.trim();
         client.nick = nick;
-        wantConnected = true;
-        reconnectTimer.stop();
         stage = "connecting to " + client.url;
-        Taro.connectSocket({
-                "url": client.url,
-                "fail": result => client.showError(result.errMsg)
-            }).then(made => {
-                if (typeof made.onOpen !== "function")
-                    return; // the fail result: shown already
-                client.task = made;
-                made.onOpen(() => {
-                        client.attempt = 0;
-                        client.stage = "joining as " + client.nick;
-                        made.send({
-                                "data": JSON.stringify({
-                                        "type": "join",
-                                        "nick": client.nick
-                                    })
-                            });
-                    });
-                made.onMessage(result => client.receive(result.data));
-                made.onError(result => client.showError(result.errMsg));
-                made.onClose(result => {
-                        if (client.task === made)
-                            client.task = null;
-                        client.users.clear();
-                        client.ownNick = "";
-                        if (client.wantConnected)
-                            client.scheduleReconnect();
-                    });
-            });
+        socket.active = false; // a new connection with the new URL and nick
+        socket.active = true;
     }
 
     function disconnectFromServer() {
-        wantConnected = false;
-        reconnectTimer.stop();
-        if (task)
-            task.close({
-                    "code": 1000,
-                    "reason": "bye"
-                });
-    }
-
-    function scheduleReconnect() {
-        // 1 s, 2 s, 4 s ... up to 30 s between tries
-        reconnectTimer.interval = Math.min(30000, 1000 * Math.pow(2, attempt));
-        attempt += 1;
-        reconnectTimer.start();
+        socket.active = false; // close 1000, no more attempts
     }
 
     function sendChat(text) {
         const trimmed = text.trim();
         if (!trimmed || !open)
             return;
-        task.send({
+        socket.send({
                 "data": JSON.stringify({
                         "type": "chat",
                         "text": trimmed
@@ -187,18 +179,16 @@ QtObject {
 
     // What the header says about the connection.
     function stateText() {
-        if (task) {
-            switch (task.readyState) {
-            case SocketTask.CONNECTING:
-                return "Connecting…";
-            case SocketTask.OPEN:
-                return ownNick ? "Connected as " + ownNick : "Joining…";
-            case SocketTask.CLOSING:
-                return "Closing…";
-            }
+        switch (socket.readyState) {
+        case SocketTask.CONNECTING:
+            return "Connecting…";
+        case SocketTask.OPEN:
+            return ownNick ? "Connected as " + ownNick : "Joining…";
+        case SocketTask.CLOSING:
+            return "Closing…";
         }
         if (reconnecting)
-            return "Reconnecting in " + Math.round(reconnectSeconds) + " s";
+            return "Reconnecting in " + Math.ceil(reconnectDelay / 1000) + " s";
         return "Disconnected";
     }
 }

@@ -25,7 +25,7 @@ ApplicationWindow {
     function stateColor() {
         if (client.open)
             return "#69f0ae";
-        if (client.task || client.reconnecting)
+        if (client.socket.readyState !== client.socket.CLOSED || client.reconnecting)
             return "#ffd740";
         return "#bdbdbd";
     }

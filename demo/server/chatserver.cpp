@@ -133,6 +133,7 @@ void ChatServer::join(QWebSocket *socket, const QString &requested)
     sendTo(socket,
         { { "type", "welcome" }, { "nick", nick }, { "users", QJsonArray::fromStringList(users()) },
             { "history", m_history } });
+    Q_EMIT clientJoined(nick);
     broadcast({ { "type", "notice" }, { "text", QStringLiteral("%1 joined").arg(nick) } });
     broadcast({ { "type", "users" }, { "users", QJsonArray::fromStringList(users()) } });
 }

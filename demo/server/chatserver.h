@@ -47,6 +47,7 @@ public:
 
 Q_SIGNALS:
     void clientCountChanged();
+    void clientJoined(const QString &nick);
     // A joined client went, with the close code it sent (1006: none, the connection dropped).
     void clientLeft(const QString &nick, int closeCode);
 

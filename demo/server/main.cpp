@@ -36,6 +36,9 @@ int main(int argc, char *argv[])
         return 1;
     }
     QTextStream(stdout) << "chat server listening on " << server.url().toString() << Qt::endl;
+    QObject::connect(&server, &ChatServer::clientJoined, &server, [](const QString &nick) {
+        QTextStream(stdout) << "joined: " << nick << Qt::endl;
+    });
     QObject::connect(&server, &ChatServer::clientLeft, &server, [](const QString &nick, int code) {
         QTextStream(stdout) << "left: " << nick << " (close " << code << ")" << Qt::endl;
     });

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "chatwindow.h"
 
+#include "democlient.h"
+
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -85,10 +87,20 @@ ChatWindow::ChatWindow(const QUrl &url, const QString &nick, QWidget *parent)
     statusBar()->addWidget(m_stateDot);
     statusBar()->addWidget(m_stateText, 1);
 
-    m_reconnect.setSingleShot(true);
-    connect(&m_reconnect, &QTimer::timeout, this, &ChatWindow::connectToServer);
+    connect(&m_link, &SocketTaskReconnector::taskCreated, this, &ChatWindow::attach);
+    connect(&m_link, &SocketTaskReconnector::reconnecting, this, [this](int delay, int attempt) {
+        DemoClient::note(
+            QStringLiteral("reconnecting in %1 ms (attempt %2)").arg(delay).arg(attempt));
+        m_countdown.start();
+        updateState();
+    });
+    // Only options the library refused end it (a URL that is not ws:// or wss://).
+    connect(&m_link, &SocketTaskReconnector::gaveUp, this, &ChatWindow::showError);
+    connect(&m_link, &SocketTaskReconnector::activeChanged, this, &ChatWindow::updateState);
+    m_countdown.setInterval(1000);
+    connect(&m_countdown, &QTimer::timeout, this, &ChatWindow::updateState);
     connect(m_connect, &QPushButton::clicked, this,
-        [this] { m_wantConnected ? disconnectFromServer() : connectToServer(); });
+        [this] { m_link.isActive() ? disconnectFromServer() : connectToServer(); });
     connect(m_input, &QLineEdit::returnPressed, this, [this] { sendChat(m_input->text()); });
     connect(m_send, &QPushButton::clicked, this, [this] { sendChat(m_input->text()); });
     updateState();
@@ -98,21 +110,18 @@ ChatWindow::~ChatWindow() = default;
 
 void ChatWindow::connectToServer()
 {
-    m_wantConnected = true;
-    m_reconnect.stop();
     m_stage = QStringLiteral("connecting to %1").arg(m_url->text());
-    SocketTask::ConnectOption option;
-    option.setUrl(QUrl(m_url->text().trimmed()));
-    option.setFail([this](const SocketTask::CallbackResult &r) { showError(r.errMsg); });
-    SocketTask *task = SocketTask::connectSocket(option, this);
-    if (!task) {
-        m_wantConnected = false;
-        updateState();
-        return;
-    }
-    m_task = task;
+    SocketTask::ConnectOption option(QUrl(m_url->text().trimmed()));
+    option.setHeartbeat(15000, 10000); // a server gone silent counts as a drop too
+    m_link.setOption(option);
+    m_link.start();
+    updateState();
+}
+
+void ChatWindow::attach(SocketTask *task)
+{
     task->onOpen([this, task](const SocketTask::OnOpenCallbackResult &) {
-        m_attempt = 0;
+        m_banner->hide(); // the drop's error is over
         m_stage = QStringLiteral("joining as %1").arg(m_nick->text());
         const QJsonObject join { { "type", "join" }, { "nick", m_nick->text() } };
         task->send(QString::fromUtf8(QJsonDocument(join).toJson(QJsonDocument::Compact)));
@@ -120,15 +129,9 @@ void ChatWindow::connectToServer()
     task->onMessage(
         [this](const SocketTask::OnMessageCallbackResult &r) { receive(r.data.toString()); });
     task->onError([this](const SocketTask::OnErrorCallbackResult &r) { showError(r.errMsg); });
-    task->onClose([this, task](const SocketTask::OnCloseCallbackResult &) {
-        task->deleteLater();
+    task->onClose([this](const SocketTask::OnCloseCallbackResult &) {
         m_users->clear();
         m_ownNick.clear();
-        if (m_wantConnected) {
-            // 1 s, 2 s, 4 s ... up to 30 s between tries
-            m_reconnect.start(qMin(30000, 1000 << qMin(m_attempt, 5)));
-            ++m_attempt;
-        }
         updateState();
     });
     connect(task, &SocketTask::readyStateChanged, this, &ChatWindow::updateState);
@@ -137,10 +140,7 @@ void ChatWindow::connectToServer()
 
 void ChatWindow::disconnectFromServer()
 {
-    m_wantConnected = false;
-    m_reconnect.stop();
-    if (m_task)
-        m_task->close(SocketTask::CloseOption(1000, QStringLiteral("bye")));
+    m_link.stop(); // close 1000, no more attempts
     updateState();
 }
 
@@ -152,14 +152,15 @@ void ChatWindow::closeEvent(QCloseEvent *event)
 
 void ChatWindow::sendChat(const QString &text)
 {
-    if (text.trimmed().isEmpty() || !m_task || m_task->readyState() != SocketTask::OPEN)
+    SocketTask *task = m_link.task();
+    if (text.trimmed().isEmpty() || !task || task->readyState() != SocketTask::OPEN)
         return;
     const QJsonObject chat { { "type", "chat" }, { "text", text.trimmed() } };
     SocketTask::SendOption option;
     option.setData(QString::fromUtf8(QJsonDocument(chat).toJson(QJsonDocument::Compact)));
     option.setSuccess([this](const SocketTask::CallbackResult &) { m_input->clear(); });
     option.setFail([this](const SocketTask::CallbackResult &r) { showError(r.errMsg); });
-    m_task->send(option);
+    task->send(option);
 }
 
 void ChatWindow::receive(const QString &data)
@@ -246,7 +247,8 @@ void ChatWindow::updateState()
 {
     QString text = tr("Disconnected");
     QString color = QStringLiteral("#9e9e9e");
-    const SocketTask::ReadyState state = m_task ? m_task->readyState() : SocketTask::CLOSED;
+    const SocketTask::ReadyState state
+        = m_link.task() ? m_link.task()->readyState() : SocketTask::CLOSED;
     if (state == SocketTask::OPEN) {
         text = m_ownNick.isEmpty() ? tr("Joining…") : tr("Connected as %1").arg(m_ownNick);
         color = QStringLiteral("#2e7d32");
@@ -256,15 +258,18 @@ void ChatWindow::updateState()
     } else if (state == SocketTask::CLOSING) {
         text = tr("Closing…");
         color = QStringLiteral("#f9a825");
-    } else if (m_reconnect.isActive()) {
-        text = tr("Reconnecting in %1 s").arg(m_reconnect.interval() / 1000);
+    } else if (m_link.remainingTime() >= 0) {
+        text = tr("Reconnecting in %1 s").arg((m_link.remainingTime() + 999) / 1000);
         color = QStringLiteral("#f9a825");
     }
+    if (m_link.remainingTime() < 0)
+        m_countdown.stop();
     m_stateText->setText(text);
     m_stateDot->setStyleSheet(QStringLiteral("background: %1; border-radius: 6px;").arg(color));
-    m_connect->setText(m_wantConnected ? tr("Disconnect") : tr("Connect"));
-    m_url->setEnabled(!m_wantConnected);
-    m_nick->setEnabled(!m_wantConnected);
+    const bool active = m_link.isActive();
+    m_connect->setText(active ? tr("Disconnect") : tr("Connect"));
+    m_url->setEnabled(!active);
+    m_nick->setEnabled(!active);
     const bool open = state == SocketTask::OPEN;
     m_input->setEnabled(open);
     m_send->setEnabled(open);

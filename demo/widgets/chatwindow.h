@@ -2,7 +2,6 @@
 #pragma once
 
 #include <QMainWindow>
-#include <QPointer>
 #include <QTimer>
 
 #include <SocketTask>
@@ -40,6 +39,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void attach(SocketTask *task); // each new connection: join, and hear it
     void receive(const QString &data);
     void addChat(const QJsonObject &message);
     void addLine(const QString &text, const QString &kind, bool own = false);
@@ -57,10 +57,9 @@ private:
     QLabel *m_stateDot;
     QLabel *m_stateText;
 
-    QPointer<SocketTask> m_task;
-    bool m_wantConnected = false;
-    int m_attempt = 0;
-    QTimer m_reconnect;
+    // The connection, kept up by the library's reconnect (0.5-1 s, 1-2 s, ... at most 30 s).
+    SocketTaskReconnector m_link;
+    QTimer m_countdown; // "Reconnecting in N s", once a second
     QString m_ownNick;
     QString m_greeting;
     QString m_expect;
