@@ -426,6 +426,12 @@ void SocketTaskPrivate::socketWrote()
         Qt::QueuedConnection);
 }
 
+// Inside Qt's handling of the 401: the slots must fill the authenticator before it goes on.
+void SocketTaskPrivate::socketAuthenticationRequired(QAuthenticator *authenticator)
+{
+    Q_EMIT q->authenticationRequired(authenticator);
+}
+
 void SocketTaskPrivate::write(const QVariant &data)
 {
     if (data.typeId() == QMetaType::QString)
@@ -596,6 +602,22 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
 /*!
     \fn void SocketTask::protocolChanged(const QString &protocol)
     Emitted when the server chose the subprotocol \a protocol.
+*/
+/*!
+    \fn void SocketTask::authenticationRequired(QAuthenticator *authenticator)
+    The server answered the handshake with HTTP 401 and the URL's user and password
+    (\c {ws://user:password@host/}) did not satisfy it, or there were none: set the user and
+    password on \a authenticator in the slot, which must be a direct connection (the
+    default, in the task's thread), and Qt sends the handshake again with them (HTTP Basic
+    or Digest, as the server asked). Leave it untouched and the task fails:
+    \c {"connectSocket:fail the server answered \"HTTP/1.1 401 Unauthorized\", not 101
+    Switching Protocols"}, then onClose 1006. The slot may run more than once, when the server
+    refuses what it was given.
+
+    Qt 6.6 and later only (QWebSocket::authenticationRequired): with Qt 6.4 and 6.5 it is
+    never emitted, and the URL's user and password go with the first handshake request as
+    HTTP Basic credentials instead; a server that asks for Digest refuses them. See
+    \l {qt-versions.html}{Qt versions}.
 */
 SocketTask::SocketTask(QObject *parent) : QObject(parent), d(new SocketTaskPrivate(this)) { }
 

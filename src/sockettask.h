@@ -18,6 +18,7 @@
 #include <optional>
 #include <utility>
 
+class QAuthenticator;
 class QWebSocket;
 class SocketTaskPrivate;
 
@@ -292,6 +293,10 @@ Q_SIGNALS:
     void bufferedAmountLow(qint64 bufferedAmount);
     void errMsgChanged(const QString &errMsg);
     void protocolChanged(const QString &protocol);
+    // The server asked for credentials (HTTP 401) that the URL's user and password did not
+    // answer: fill in `authenticator` in the slot (a direct connection), or the handshake
+    // fails. Qt 6.6 and later only: with Qt 6.4-6.5 it is never emitted.
+    void authenticationRequired(QAuthenticator *authenticator);
 
 protected:
     void timerEvent(QTimerEvent *event) override; // the connect + handshake deadline

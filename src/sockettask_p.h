@@ -114,6 +114,7 @@ private:
     void socketRead(bool midMessage) override;
     void socketPong(qint64 ms) override;
     void socketWrote() override;
+    void socketAuthenticationRequired(QAuthenticator *authenticator) override;
     // What the user hears (from EventQueue).
     friend Events;
     void deliver(Event &event, Guard &guard);

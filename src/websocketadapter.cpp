@@ -40,6 +40,19 @@ void WebSocketAdapter::open(QObject *owner, Listener *listener,
     QNetworkRequest httpRequest(request.url);
     for (const auto &[name, value] : request.header)
         httpRequest.setRawHeader(name, value);
+#if QT_VERSION < QT_VERSION_CHECK(6, 6, 0)
+    // Qt 6.4-6.5 cannot answer a server's 401 (6.6+ answers it with the URL's user and password,
+    // Basic or Digest, then asks authenticationRequired). What we do instead: the URL's
+    // credentials go with the handshake, as HTTP Basic (what Node's ws does), unless the header
+    // has an Authorization of its own.
+    const QUrl &url = request.url;
+    if ((!url.userName().isEmpty() || !url.password().isEmpty())
+        && !httpRequest.hasRawHeader("Authorization")) {
+        const QByteArray credentials = url.userName(QUrl::FullyDecoded).toUtf8() + ':'
+            + url.password(QUrl::FullyDecoded).toUtf8();
+        httpRequest.setRawHeader("Authorization", "Basic " + credentials.toBase64());
+    }
+#endif
     QWebSocketHandshakeOptions options;
     options.setSubprotocols(request.protocols);
     m_ws->open(httpRequest, options);
@@ -235,6 +248,14 @@ void WebSocketAdapter::connectSignals()
     // Qt 6.4: `error` is overloaded with the getter; errorOccurred only exists from 6.5.
     QObject::connect(
         ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), m_owner, onError);
+#endif
+#if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
+    // Qt 6.6+: a 401 the URL's credentials did not answer. Direct: the authenticator is filled
+    // in before Qt goes on (a queued slot would be too late).
+    QObject::connect(ws, &QWebSocket::authenticationRequired, m_owner,
+        [listener](QAuthenticator *authenticator) {
+            listener->socketAuthenticationRequired(authenticator);
+        });
 #endif
     // Qt emits aboutToClose as it sends its close frame, before the socket lets go of what it
     // read: the moment to learn who closed.

@@ -17,6 +17,7 @@
 #include <optional>
 
 class QObject;
+class QAuthenticator;
 class QTcpSocket;
 class QWebSocket;
 
@@ -44,6 +45,9 @@ public:
         virtual void socketPong(qint64 ms) = 0;
         // Bytes went to the network (only after watchWrites()).
         virtual void socketWrote() = 0;
+        // The server asked for credentials the URL did not have (Qt 6.6+ only): fill in
+        // `authenticator` now, or the handshake fails.
+        virtual void socketAuthenticationRequired(QAuthenticator *authenticator) = 0;
 
     protected:
         ~Listener() = default;

@@ -39,9 +39,16 @@ QString quotedLatin1(const QByteArray &bytes)
 
 void WireCheck::watch(QIODevice *device)
 {
+    if (m_device == device && m_statusCode == 401) {
+        // Connected again to answer the 401: nothing of the old connection is left to read.
+        m_nextResponse = true;
+        m_bodyLeft = 0;
+        m_parsedAhead = 0;
+    }
     m_device = device;
-    if (!m_device->isTransactionStarted())
-        m_device->startTransaction();
+    if (m_device->isTransactionStarted())
+        m_device->commitTransaction(); // of the connection before, whose bytes are gone
+    m_device->startTransaction();
 }
 
 bool WireCheck::catchUp()
@@ -95,6 +102,11 @@ void WireCheck::read(const char *data, qsizetype size)
         qsizetype used = 0;
         switch (m_step) {
         case Step::Response:
+            if (m_bodyLeft > 0) { // the body of a 401, which Qt skips
+                used = qsizetype(std::min<qint64>(m_bodyLeft, size));
+                m_bodyLeft -= used;
+                break;
+            }
             used = readResponse(data, size);
             break;
         case Step::Header:
@@ -120,6 +132,8 @@ void WireCheck::read(const char *data, qsizetype size)
 qsizetype WireCheck::readResponse(const char *data, qsizetype size)
 {
     // Qt consumes the response in one piece, up to and including its blank line.
+    if (std::exchange(m_nextResponse, false))
+        m_response.clear();
     const qsizetype before = m_response.size();
     if (before == 0)
         m_response = QByteArray(data, size); // allocated to size: no 512-byte chunk kept
@@ -133,6 +147,13 @@ qsizetype WireCheck::readResponse(const char *data, qsizetype size)
     m_statusLine = m_response.left(lineEnd);
     const QList<QByteArray> parts = m_statusLine.split(' ');
     m_statusCode = parts.size() >= 2 ? parts.at(1).toInt() : 0;
+    if (m_statusCode == 401) {
+        // Qt 6.6+ may send the request again with credentials: a new response would follow.
+        // Until then this one stays, for handshakeProblem() to tell if Qt gives up.
+        m_bodyLeft = header("content-length").toLongLong();
+        m_nextResponse = true;
+        return end + 4 - before;
+    }
     m_step = Step::Header;
     return end + 4 - before;
 }
@@ -299,7 +320,9 @@ bool WireCheck::checkPendingResponse()
     // Qt waits for the blank line; an answer that cannot become HTTP fails now, not at the
     // connect timeout.
     static const QByteArray http = QByteArrayLiteral("HTTP/");
-    const QByteArray start = m_device->peek(http.size());
+    if (m_device->bytesAvailable() <= m_bodyLeft)
+        return true; // the body of a 401, and no response after it yet
+    const QByteArray start = m_device->peek(m_bodyLeft + http.size()).mid(m_bodyLeft);
     if (!http.startsWith(start))
         fail(QStringLiteral("the server's answer is not HTTP: %1").arg(quotedLatin1(start)));
     else if (m_device->bytesAvailable() > maxResponseHeaderSize
@@ -334,7 +357,7 @@ QString WireCheck::handshakeProblem(const QStringList &requestedProtocols) const
 {
     if (!m_violation.isEmpty())
         return m_violation;
-    if (m_step == Step::Response)
+    if (m_statusLine.isEmpty())
         return {}; // Qt refused before it consumed the response
     if (m_response.size() > maxResponseHeaderSize)
         return QStringLiteral("the server's response headers are over %1 bytes")

@@ -31,7 +31,9 @@ public:
     // The limit of a handshake response's status line and headers (Chrome's: 256 KiB).
     static constexpr qsizetype maxResponseHeaderSize = 256 * 1024;
 
-    // Starts reading what Qt reads from `device` (the socket, once TCP is connected).
+    // Starts reading what Qt reads from `device` (the socket, once TCP is connected). Again
+    // after Qt connected the socket anew (a 401 with "Connection: close"): the new connection's
+    // response is read from its start.
     void watch(QIODevice *device);
     bool isWatching() const { return m_device != nullptr; }
     // Takes in what Qt consumed since the last call. False when the server broke the protocol
@@ -78,6 +80,10 @@ private:
     QByteArray m_response; // the handshake response, until its end
     QByteArray m_statusLine;
     int m_statusCode = 0;
+    // A 401 that Qt (6.6+) may answer with credentials on the same connection: its body is
+    // skipped, and the next response read in its place. (Qt 6.4-6.5 fail at the 401.)
+    qint64 m_bodyLeft = 0;
+    bool m_nextResponse = false;
 
     // The frame being read.
     unsigned char m_header[14];

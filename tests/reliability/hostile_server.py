@@ -24,7 +24,7 @@ def read_request(conn):
         data += chunk
     head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
     path = head[0].split(" ")[1]
-    headers = {}
+    headers = {":path": path}
     for line in head[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
@@ -126,6 +126,10 @@ def never_read(conn, seconds=60):
 
 def echo(conn, headers):
     upgrade(conn, headers)
+    echo_frames(conn)
+
+
+def echo_frames(conn):
     for opcode, payload in read_frames(conn):
         if opcode in (0x1, 0x2):
             conn.sendall(frame(opcode, payload))
@@ -203,6 +207,37 @@ def sleep(seconds):
     return lambda conn: time.sleep(seconds)
 
 
+CREDENTIALS = "Basic " + base64.b64encode(b"alice:s3cret").decode()
+UNAUTHORIZED = ("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"chat\"\r\n"
+                "Content-Type: text/plain\r\nContent-Length: 12\r\n%s\r\nlog in first")
+
+
+REFUSED = {}  # path (with the client's own query) -> 401s sent: a closing 401 ends a connection
+
+
+def basic_auth(close):
+    """HTTP Basic auth (user alice, password s3cret): a request without them gets 401, on a
+    connection kept open for the next request, or closed (`close`). Once in, the first message
+    says how the client got there: "at once" (credentials in its first request) or "after N
+    401" (it answered N challenges, on this connection or the ones closed before, to the same
+    path and query)."""
+    def play(conn, headers):
+        client = headers[":path"]
+        while headers.get("authorization") != CREDENTIALS:
+            REFUSED[client] = REFUSED.get(client, 0) + 1
+            conn.sendall((UNAUTHORIZED % ("Connection: close\r\n" if close else "")).encode())
+            if close:
+                return
+            path, headers = read_request(conn)
+            if path is None:
+                return
+        refused = REFUSED.pop(client, 0)
+        upgrade(conn, headers)
+        conn.sendall(frame(0x1, "at once" if refused == 0 else "after %d 401" % refused))
+        echo_frames(conn)
+    return play
+
+
 def huge_headers(headers):
     filler = "".join("X-Filler-%d: %s\r\n" % (i, "y" * 1000) for i in range(1100))
     return ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -214,6 +249,9 @@ SCENARIOS = {
     # Keepalive peers.
     "no-pong": no_pong,
     "talk-no-pong": talk_no_pong,
+    # HTTP authentication.
+    "auth-basic": basic_auth(close=False),
+    "auth-basic-close": basic_auth(close=True),
     # Handshake faults.
     "hs-bad-accept": lambda c, h: (upgrade(c, h, accept="AAAAAAAAAAAAAAAAAAAAAAAAAAA="), hold(c)),
     "hs-no-upgrade": lambda c, h: (upgrade(c, h, upgrade_to=None), hold(c)),
@@ -278,7 +316,7 @@ def serve(conn):
         path, headers = read_request(conn)
         if path is None:
             return
-        play = SCENARIOS.get(path.lstrip("/"))
+        play = SCENARIOS.get(path.lstrip("/").split("?")[0])
         if play is None:
             conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
             return

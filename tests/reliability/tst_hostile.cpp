@@ -6,6 +6,7 @@
 
 #include "recorder.h"
 
+#include <QAuthenticator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -93,11 +94,27 @@ private Q_SLOTS:
     void bufferedAmount();
     void heartbeatWithoutPongs();
     void heartbeatMetByAnyFrame();
+    void auth_urlCredentials_data();
+    void auth_urlCredentials();
+    void auth_refused_data();
+    void auth_refused();
+    void auth_askedFor_data();
+    void auth_askedFor();
 
 private:
     QUrl url(const QString &scenario) const
     {
         return QUrl(QStringLiteral("ws://127.0.0.1:%1/%2").arg(m_port).arg(scenario));
+    }
+    // The scenario, with a query of this test row's own (auth-basic counts per path and query).
+    QUrl urlOfThisRow(const QString &scenario) const
+    {
+        QUrl own = url(scenario);
+        own.setQuery(QStringLiteral("test=%1:%2")
+                         .arg(QString::fromLatin1(QTest::currentTestFunction()),
+                             QString::fromLatin1(QTest::currentDataTag()))
+                         .replace(u' ', u'_'));
+        return own;
     }
 
     QProcess m_server;
@@ -399,6 +416,112 @@ void tst_Hostile::heartbeatMetByAnyFrame()
         log.events.count(message) >= 20, qPrintable(QString::number(log.events.count(message))));
     QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->close();
+    QTRY_VERIFY(log.closed());
+}
+
+// HTTP authentication of the handshake (hostile_server.py's auth-basic: alice / s3cret, 401
+// otherwise, on a connection kept open or closed). Where Qt answers the challenge (6.6+) and
+// where we send the URL's credentials with the first request (6.4-6.5) differ; both open.
+void tst_Hostile::auth_urlCredentials_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::newRow("401 keeps the connection") << QStringLiteral("auth-basic");
+    QTest::newRow("401 closes the connection") << QStringLiteral("auth-basic-close");
+}
+
+void tst_Hostile::auth_urlCredentials()
+{
+    QFETCH(QString, scenario);
+    QUrl withCredentials = urlOfThisRow(scenario);
+    withCredentials.setUserName(QStringLiteral("alice"));
+    withCredentials.setPassword(QStringLiteral("s3cret"));
+    EventLog log;
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(withCredentials), &log);
+    int asked = 0;
+    connect(task.get(), &SocketTask::authenticationRequired, this, [&asked] { ++asked; });
+    QTRY_COMPARE(log.messages.size(), 1);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
+    QCOMPARE(log.messages.first().toString(), QStringLiteral("after 1 401")); // Qt answered it
+#else
+    QCOMPARE(log.messages.first().toString(), QStringLiteral("at once")); // our Basic header
+#endif
+    QCOMPARE(asked, 0); // the URL's answered
+    task->send(QStringLiteral("in"));
+    QTRY_COMPARE(log.messages.size(), 2);
+    QCOMPARE(log.messages.last().toString(), QStringLiteral("in"));
+    QCOMPARE(log.events.mid(0, 3), QStringList({ opened, message, message }));
+    task->close();
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.close.code, 1000);
+}
+
+void tst_Hostile::auth_refused_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QString>("password");
+    for (const char *scenario : { "auth-basic", "auth-basic-close" }) {
+        QTest::addRow("%s, none", scenario) << QString::fromLatin1(scenario) << QString();
+        QTest::addRow("%s, wrong", scenario) << QString::fromLatin1(scenario) << "wrong";
+    }
+}
+
+// Nothing (or nothing right) to answer with: the 401 is the error, in the same words on every
+// version.
+void tst_Hostile::auth_refused()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QString, password);
+    QUrl target = urlOfThisRow(scenario);
+    if (!password.isEmpty()) {
+        target.setUserName(QStringLiteral("alice"));
+        target.setPassword(password);
+    }
+    EventLog log;
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(target), &log);
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(log.events,
+        QStringList({ refused("the server answered \"HTTP/1.1 401 Unauthorized\", not 101 "
+                              "Switching Protocols"),
+            dropped }));
+}
+
+void tst_Hostile::auth_askedFor_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::newRow("401 keeps the connection") << QStringLiteral("auth-basic");
+    QTest::newRow("401 closes the connection") << QStringLiteral("auth-basic-close");
+}
+
+// authenticationRequired: a URL without credentials, and a slot that gives a wrong password,
+// then the right one (Qt 6.6+). Qt 6.4-6.5 never ask: the 401 fails the task.
+void tst_Hostile::auth_askedFor()
+{
+    QFETCH(QString, scenario);
+    EventLog log;
+    std::unique_ptr<SocketTask> task = recordedTask(optionFor(urlOfThisRow(scenario)), &log);
+    int asked = 0;
+    connect(task.get(), &SocketTask::authenticationRequired, this,
+        [&asked](QAuthenticator *authenticator) {
+            ++asked;
+            QCOMPARE(authenticator->realm(), QStringLiteral("chat"));
+            authenticator->setUser(QStringLiteral("alice"));
+            authenticator->setPassword(
+                asked == 1 ? QStringLiteral("guess") : QStringLiteral("s3cret"));
+        });
+#if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
+    QTRY_COMPARE(log.messages.size(), 1);
+    QCOMPARE(log.messages.first().toString(), QStringLiteral("after 2 401"));
+    QCOMPARE(asked, 2);
+    QCOMPARE(log.events, QStringList({ opened, message }));
+    task->close();
+#else
+    QTRY_VERIFY(log.closed());
+    QCOMPARE(asked, 0);
+    QCOMPARE(log.events,
+        QStringList({ refused("the server answered \"HTTP/1.1 401 Unauthorized\", not 101 "
+                              "Switching Protocols"),
+            dropped }));
+#endif
     QTRY_VERIFY(log.closed());
 }
 
