@@ -36,7 +36,7 @@ public:
     ~TestServer() override;
 
     QUrl url() const;
-    quint16 port() const; // the same after restart()
+    Q_INVOKABLE quint16 port() const; // the same after restart()
 
     // A crash: every connection dropped without a close frame (onClose 1006), and nobody
     // listening; restart() listens on the same port again (WebSocket modes).

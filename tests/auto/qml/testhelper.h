@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QMetaEnum>
 #include <QPointer>
+#include <QProcess>
 #include <QQmlEngine>
 #include <QTcpServer>
 #include <QtQml/qqmlregistration.h>
@@ -21,6 +22,51 @@ struct TestServerForeign
     QML_FOREIGN(TestServer)
     QML_NAMED_ELEMENT(TestServer)
     QML_UNCREATABLE("made by TestHelper.server()")
+};
+
+// A peer of tests/reliability written in Python (hostile_server.py, proxy_server.py), started
+// for one test: the port it printed ("PORT <n>"), and the lines it printed after that.
+class PythonPeer : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("made by TestHelper.python()")
+    Q_PROPERTY(int port READ port CONSTANT)
+public:
+    PythonPeer(const QString &script, const QStringList &arguments, QObject *parent)
+        : QObject(parent)
+    {
+        m_process.setProgram(QStringLiteral("/usr/bin/python3"));
+        m_process.setArguments(
+            QStringList { QStringLiteral(SOCKETTASK_RELIABILITY_DIR "/") + script } + arguments);
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start();
+        if (!m_process.waitForStarted() || !m_process.waitForReadyRead(10000))
+            qFatal("PythonPeer: %s did not start", qPrintable(script));
+        while (!m_process.canReadLine() && m_process.waitForReadyRead(10000)) { }
+        const QByteArray line = m_process.readLine().trimmed();
+        if (!line.startsWith("PORT "))
+            qFatal("PythonPeer: %s said %s", qPrintable(script), line.constData());
+        m_port = line.mid(5).toInt();
+    }
+    ~PythonPeer() override
+    {
+        m_process.terminate();
+        m_process.waitForFinished(5000);
+    }
+    int port() const { return m_port; }
+    // What it printed since the port, so far.
+    Q_INVOKABLE QStringList lines()
+    {
+        while (m_process.canReadLine())
+            m_lines << QString::fromUtf8(m_process.readLine().trimmed());
+        return m_lines;
+    }
+
+private:
+    QProcess m_process;
+    int m_port = 0;
+    QStringList m_lines;
 };
 
 class TestHelper : public QObject
@@ -42,10 +88,20 @@ public:
         m_servers.append(server);
         return server;
     }
+    // A Python peer of tests/reliability, e.g. python("proxy_server.py", ["--forbid", "81"]).
+    Q_INVOKABLE PythonPeer *python(const QString &script, const QStringList &arguments = {})
+    {
+        auto *peer = new PythonPeer(script, arguments, this);
+        QJSEngine::setObjectOwnership(peer, QJSEngine::CppOwnership);
+        m_peers.append(peer);
+        return peer;
+    }
     Q_INVOKABLE void stopServers()
     {
         qDeleteAll(m_servers);
         m_servers.clear();
+        qDeleteAll(m_peers);
+        m_peers.clear();
     }
     // A loopback port that nobody listens on.
     Q_INVOKABLE int closedPort() const
@@ -53,6 +109,11 @@ public:
         QTcpServer server;
         server.listen(QHostAddress::LocalHost, 0);
         return server.serverPort();
+    }
+    // Whether this Qt answers a server's 401 itself (QWebSocket::authenticationRequired, 6.6+).
+    Q_INVOKABLE bool qtAnswersChallenges() const
+    {
+        return QT_VERSION >= QT_VERSION_CHECK(6, 6, 0);
     }
     Q_INVOKABLE int liveTaskCount() const { return SocketTask::liveTaskCount(); }
     // The core's limit, set and read from C++ as a Widgets part of an app would.
@@ -95,5 +156,6 @@ public:
 private:
     QQmlEngine *m_engine;
     QList<TestServer *> m_servers;
+    QList<PythonPeer *> m_peers;
     QList<QPointer<QObject>> m_watched;
 };
