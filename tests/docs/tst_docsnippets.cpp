@@ -17,6 +17,9 @@ SocketTask *upload(const QUrl &url, int chunks, const std::optional<QNetworkProx
     QObject *parent); // docs/snippets/upload.cpp
 SocketTaskReconnector *keepChatting(const QUrl &url, std::function<void(const QString &)> status,
     QObject *parent); // docs/snippets/reconnect.cpp
+SocketTask *connectWithLogin(const QUrl &url,
+    std::function<std::pair<QString, QString>(const QString &realm)> ask,
+    QObject *parent); // docs/snippets/login.cpp
 
 class tst_DocSnippets : public QObject
 {
@@ -30,6 +33,8 @@ private Q_SLOTS:
     void worker();
     void upload();
     void reconnect();
+    void login_data();
+    void login();
     void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
 
 private:
@@ -162,6 +167,51 @@ void tst_DocSnippets::reconnect()
     link->stop();
     QTRY_COMPARE(server.closes.size(), 2); // the crash's, then stop()'s
     QCOMPARE(server.closes.last().code, 1000);
+}
+
+void tst_DocSnippets::login_data()
+{
+    QTest::addColumn<bool>("inUrl");
+    QTest::newRow("credentials in the URL") << true;
+    QTest::newRow("asked for") << false;
+}
+
+// getting-started-cpp.qdoc, HTTP authentication: with the URL's credentials the task opens on
+// every version; without, it opens where Qt asks (6.6+), and fails with the 401 where it cannot.
+void tst_DocSnippets::login()
+{
+    QFETCH(bool, inUrl);
+    TestServer server(TestServer::BasicAuth);
+    QUrl url = server.url();
+    if (inUrl) {
+        url.setUserName(QStringLiteral("alice"));
+        url.setPassword(QStringLiteral("s3cret"));
+    }
+    QObject parent;
+    QStringList realms;
+    SocketTask *task = connectWithLogin(
+        url,
+        [&realms](const QString &realm) {
+            realms << realm;
+            return std::pair(QStringLiteral("alice"), QStringLiteral("s3cret"));
+        },
+        &parent);
+    QVERIFY(task);
+    const bool opens = inUrl || QT_VERSION >= QT_VERSION_CHECK(6, 6, 0);
+    QTRY_VERIFY(task->readyState() != SocketTask::CONNECTING);
+    if (!opens) { // Qt 6.4-6.5: nothing answers the 401
+        QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+        QCOMPARE(task->errMsg(),
+            QStringLiteral("connectSocket:fail the server answered \"HTTP/1.1 401 "
+                           "Unauthorized\", not 101 Switching Protocols"));
+        QCOMPARE(realms, QStringList());
+        return;
+    }
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    QCOMPARE(realms, inUrl ? QStringList() : QStringList({ "chat" }));
+    QCOMPARE(server.connectionCount(), 1);
+    task->close();
+    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
 }
 
 QTEST_GUILESS_MAIN(tst_DocSnippets)

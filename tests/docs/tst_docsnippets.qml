@@ -78,6 +78,21 @@ TestCase {
         tryVerify(() => server.closeCount() === 2, 5000);
     }
 
+    // The user and password go in the URL: the server lets it in, on every Qt version.
+    function test_login() {
+        const server = TestHelper.server("BasicAuth");
+        const component = Qt.createComponent(tc.snippets + "/Login.qml");
+        verify(component.status === Component.Ready, component.errorString());
+        const snippet = component.createObject(tc, { url: server.urlString() });
+        verify(snippet, "created");
+        let loggedIn = false;
+        snippet.loggedIn.connect(() => loggedIn = true);
+        tryVerify(() => loggedIn, 5000);
+        compare(server.connectionCount(), 1);
+        snippet.destroy();
+        tryVerify(() => server.closeCount() === 1, 5000);
+    }
+
     function test_wx() {
         const server = TestHelper.server("Echo");
         const component = Qt.createComponent(tc.snippets + "/WxChat.qml");

@@ -7,6 +7,8 @@
 
 TestServer::TestServer(Mode mode, QObject *parent) : QObject(parent), m_mode(mode)
 {
+    if (mode == BasicAuth) // a request that passes goes on to the WebSocket server, as Echo
+        connect(&m_ws, &QWebSocketServer::newConnection, this, &TestServer::onWebSocket);
     if (mode == Echo || mode == TwoThenClose || mode == Stream) {
         m_ws.setSupportedSubprotocols({ QStringLiteral("chat"), QStringLiteral("superchat") });
         connect(&m_ws, &QWebSocketServer::newConnection, this, &TestServer::onWebSocket);
@@ -135,6 +137,10 @@ void TestServer::onTcp()
 {
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
         socket->setParent(this);
+        if (m_mode == BasicAuth) { // counted in onWebSocket, once in
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { authenticate(socket); });
+            continue;
+        }
         ++connections;
         auto buffer = std::make_shared<QByteArray>();
         connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
@@ -150,4 +156,30 @@ void TestServer::onTcp()
         });
         Q_EMIT clientConnected();
     }
+}
+
+// BasicAuth: the request is only peeked at, so that QWebSocketServer reads it whole if it passes.
+void TestServer::authenticate(QTcpSocket *socket)
+{
+    const QByteArray request = socket->peek(socket->bytesAvailable());
+    const qsizetype end = request.indexOf("\r\n\r\n");
+    if (end < 0)
+        return;
+    rawRequests.append(request.left(end + 4));
+    const QByteArray expected = "Basic " + QByteArrayLiteral("alice:s3cret").toBase64();
+    bool authorized = false;
+    for (const QByteArray &line : request.left(end).split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        authorized |= colon > 0
+            && line.left(colon).trimmed().compare("authorization", Qt::CaseInsensitive) == 0
+            && line.mid(colon + 1).trimmed() == expected;
+    }
+    socket->disconnect(this);
+    if (authorized) {
+        m_ws.handleConnection(socket);
+        return;
+    }
+    socket->write("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"chat\"\r\n"
+                  "Connection: close\r\nContent-Length: 0\r\n\r\n");
+    socket->disconnectFromHost();
 }

@@ -9,6 +9,7 @@
 #include <QUrl>
 #include <QWebSocketServer>
 
+class QTcpSocket;
 class QWebSocket;
 
 // A real WebSocket peer on an ephemeral loopback port, playing one scenario of the tests.
@@ -29,6 +30,9 @@ public:
         Refuse403, // answer the handshake with HTTP 403
         Refuse404, // answer the handshake with HTTP 404
         Hang, // accept TCP, never answer
+        // HTTP Basic authentication (user alice, password s3cret): without them, 401 with
+        // realm "chat" and "Connection: close"; with them, Echo.
+        BasicAuth,
     };
     Q_ENUM(Mode)
 
@@ -74,6 +78,7 @@ Q_SIGNALS:
 private:
     void onWebSocket();
     void onTcp();
+    void authenticate(QTcpSocket *socket);
     Mode m_mode;
     QWebSocketServer m_ws { QStringLiteral("TestServer"), QWebSocketServer::NonSecureMode };
     QTcpServer m_tcp;

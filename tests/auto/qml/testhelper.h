@@ -111,10 +111,7 @@ public:
         return server.serverPort();
     }
     // Whether this Qt answers a server's 401 itself (QWebSocket::authenticationRequired, 6.6+).
-    Q_INVOKABLE bool qtAnswersChallenges() const
-    {
-        return QT_VERSION >= QT_VERSION_CHECK(6, 6, 0);
-    }
+    Q_INVOKABLE bool qtAnswersChallenges() const { return QT_VERSION >= QT_VERSION_CHECK(6, 6, 0); }
     Q_INVOKABLE int liveTaskCount() const { return SocketTask::liveTaskCount(); }
     // The core's limit, set and read from C++ as a Widgets part of an app would.
     Q_INVOKABLE void setMaxConcurrentTasks(int limit) { SocketTask::setMaxConcurrentTasks(limit); }
