@@ -32,7 +32,7 @@ PACKAGES=(
     qml6-module-qtquick-controls qml6-module-qtquick-templates
     qml6-module-qttest qml6-module-qtwebsockets
     python3 python3-websockets python3-markdown openssl fonts-dejavu-core valgrind
-    build-essential debhelper dpkg-dev lintian file
+    build-essential debhelper dpkg-dev lintian file esbuild
 )
 
 install_deps() {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The plugin of `import SocketTask`: Qt's generated one, plus the engine's timers, installed
-// when a document first imports the module, before any of its code runs.
+// The plugin of `import SocketTask`: Qt's generated one, plus the engine's timers and the global
+// Taro and Wx, installed when a document first imports the module, before any of its code runs.
+#include "scriptsingletons.h"
 #include "scripttimers.h"
 
 #include <QQmlEngine>
@@ -24,6 +25,7 @@ public:
     void initializeEngine(QQmlEngine *engine, const char *) override
     {
         ScriptTimers::install(engine);
+        ScriptSingletons::install(engine);
     }
 };
 

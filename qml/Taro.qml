@@ -16,6 +16,10 @@ import "globallisteners.js" as GlobalListeners
     \c {wx.connectSocket} returns the task rather than a Promise of it: for WeChat code, see
     \l Wx.
 
+    Also a property of the engine's global object once a document imports SocketTask, for
+    ported code outside QML documents (\c {.pragma library} files, ECMAScript modules), which
+    sees no QML import; Wx too.
+
     \snippet TaroChat.qml connect
 */
 QtObject {

@@ -16,6 +16,9 @@ import "globallisteners.js" as GlobalListeners
 
     \snippet WxChat.qml connect
 
+    Like \l Taro, also a property of the engine's global object, for \c {.pragma library}
+    files and ECMAScript modules.
+
     It differs from \l Taro in what \c connectSocket returns: the task, at once (or \c null
     when the options are invalid), as WeChat's \c {wx.connectSocket} does, where Taro's
     returns a Promise of it. The checks, the errMsg strings and the callbacks are the same.

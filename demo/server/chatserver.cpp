@@ -114,6 +114,8 @@ void ChatServer::onText(QWebSocket *socket, const QString &text)
                 m_history.removeFirst();
             broadcast(message);
         }
+    } else if (type == QLatin1String("ping")) {
+        sendTo(socket, { { "type", "pong" } }); // an application's own keepalive
     } else if (type == QLatin1String("leave")) {
         socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("bye"));
     } else {

@@ -16,6 +16,8 @@ class QWebSocket;
 //   {"type":"join","nick":"alice"}   first; the server may change the nick to keep it unique
 //   {"type":"chat","text":"hi"}      at most maxTextBytes of UTF-8
 //   {"type":"leave"}
+//   {"type":"ping"}                  answered to the sender only: a keepalive of the
+//                                     application's own (mini-program code sends one)
 // Server to client:
 //   {"type":"welcome","nick":"alice","users":[...],"history":[chat...],"time":ms}
 //                                     history: the last historySize chat messages
@@ -23,6 +25,7 @@ class QWebSocket;
 //   {"type":"users","users":[...],"time":ms}                 after each join or leave
 //   {"type":"notice","text":"bob joined","time":ms}
 //   {"type":"error","text":"...","time":ms}                   to the one client at fault
+//   {"type":"pong","time":ms}                                  to the one that sent a ping
 // A client over maxClients gets an error and close 4001 "room full"; a message over
 // maxMessageBytes closes that client with 1009.
 class ChatServer : public QObject

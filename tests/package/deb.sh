@@ -39,8 +39,9 @@ lib=./usr/lib/$multiarch
 holds libsockettask1 "$lib/libSocketTask.so.$version" "$lib/libSocketTask.so.1" \
     ./usr/share/doc/libsockettask1/copyright ./usr/share/doc/libsockettask1/changelog.gz
 holds libsockettask-dev "$lib/libSocketTask.so" ./usr/include/SocketTask/SocketTask \
+    ./usr/include/SocketTask/SocketTaskReconnector ./usr/include/SocketTask/sockettaskreconnector.h \
     ./usr/include/SocketTask/sockettask_version.h "$lib/cmake/SocketTask/SocketTaskConfig.cmake" \
-    "$lib/pkgconfig/SocketTask.pc"
+    "$lib/cmake/SocketTask/SocketTaskJavaScript.cmake" "$lib/pkgconfig/SocketTask.pc"
 holds qml6-module-sockettask "$lib/qt6/qml/SocketTask/qmldir" \
     "$lib/qt6/qml/SocketTask/sockettaskqml.qmltypes" "$lib/qt6/qml/SocketTask/libsockettaskqml.so" \
     "$lib/qt6/qml/SocketTask/Impl/qmldir"

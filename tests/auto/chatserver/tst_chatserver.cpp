@@ -87,6 +87,27 @@ private Q_SLOTS:
         QCOMPARE(alice.next("users").value("users").toArray(), QJsonArray({ "alice", "bob" }));
     }
 
+    // An application keepalive: answered to the sender alone, joined or not.
+    void ping_answeredToSenderOnly()
+    {
+        Client alice(server->url()), bob(server->url());
+        QVERIFY(alice.waitOpen() && bob.waitOpen());
+        alice.join("alice");
+        bob.join("bob");
+        QVERIFY(!bob.next("welcome").isEmpty());
+        bob.send({ { "type", "ping" } });
+        const QJsonObject pong = bob.next("pong");
+        QVERIFY(pong.value("time").toDouble() > 0);
+        alice.chat("after the ping"); // everyone hears this; alice heard no pong before it
+        QCOMPARE(alice.next("chat").value("text").toString(), QStringLiteral("after the ping"));
+        for (const QJsonObject &message : std::as_const(alice.inbox))
+            QVERIFY(message.value("type").toString() != QLatin1String("pong"));
+        Client stranger(server->url());
+        QVERIFY(stranger.waitOpen());
+        stranger.send({ { "type", "ping" } });
+        QVERIFY(!stranger.next("pong").isEmpty());
+    }
+
     void join_nickUniqueWithSuffix()
     {
         Client a(server->url()), b(server->url()), c(server->url());

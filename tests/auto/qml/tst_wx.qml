@@ -5,6 +5,8 @@ import QtQuick
 import QtTest
 import SocketTask
 import SocketTaskTest
+import "apilibrary.js" as ApiLibrary
+import "apimodule.mjs" as ApiModule
 
 TestCase {
     id: tc
@@ -38,6 +40,17 @@ TestCase {
     }
 
     // WeChat's own example shape: the task is used on the next line.
+    // Outside QML documents (a `.pragma library` file, an ECMAScript module) ported code names
+    // Taro and Wx without an import: the same singletons this document sees.
+    function test_globalInScripts() {
+        verify(ApiLibrary.taro() === Taro, "the same object");
+        verify(ApiLibrary.wx() === Wx);
+        const fromModule = ApiModule.apis();
+        verify(fromModule[0] === Taro);
+        verify(fromModule[1] === Wx);
+        verify(typeof ApiLibrary.taro().connectSocket === "function");
+    }
+
     function test_connectSocket_returnsTheTask() {
         const server = TestHelper.server("Echo");
         const calls = [];
@@ -54,14 +67,14 @@ TestCase {
         compare(Wx.latestTask, task);
         const events = record(task);
         task.onOpen(() => task.send({
-                    "data": "hi"
-                }));
+                        "data": "hi"
+                    }));
         tryCompare(events, "length", 2);
         compare(events, ["open", "message:hi"]);
         task.close({
-            "code": 4001,
-            "reason": "done"
-        });
+                "code": 4001,
+                "reason": "done"
+            });
         tryCompare(events, "length", 3);
         compare(events[2], "close:4001:done");
     }
@@ -145,20 +158,20 @@ TestCase {
         function sendSocketMessage(msg) {
             if (socketOpen)
                 wx.sendSocketMessage({
-                    "data": msg
-                });
+                        "data": msg
+                    });
             else
                 socketMsgQueue.push(msg);
         }
         wx.connectSocket({
-            "url": server.urlString()
-        });
+                "url": server.urlString()
+            });
         wx.onSocketOpen(function (res) {
-            socketOpen = true;
-            for (let i = 0; i < socketMsgQueue.length; i++)
-                sendSocketMessage(socketMsgQueue[i]);
-            socketMsgQueue = [];
-        });
+                socketOpen = true;
+                for (let i = 0; i < socketMsgQueue.length; i++)
+                    sendSocketMessage(socketMsgQueue[i]);
+                socketMsgQueue = [];
+            });
         wx.onSocketMessage(res => received.push(res.data));
         sendSocketMessage("third");
         tryCompare(received, "length", 3);
@@ -166,19 +179,19 @@ TestCase {
         let closed = "";
         wx.onSocketClose(res => closed = res.code + ":" + res.reason);
         wx.closeSocket({
-            "code": 4002,
-            "reason": "legacy"
-        });
+                "code": 4002,
+                "reason": "legacy"
+            });
         tryVerify(() => closed === "4002:legacy");
         let errMsg = "";
         wx.sendSocketMessage({
-            "data": "x",
-            "fail": r => errMsg = r.errMsg
-        });
+                "data": "x",
+                "fail": r => errMsg = r.errMsg
+            });
         compare(errMsg, "sendSocketMessage:fail WebSocket is not connected");
         wx.closeSocket({
-            "complete": r => errMsg = r.errMsg
-        });
+                "complete": r => errMsg = r.errMsg
+            });
         compare(errMsg, "closeSocket:fail WebSocket is not connected");
     }
 
@@ -188,13 +201,13 @@ TestCase {
         const server = TestHelper.server("Echo");
         for (let attempt = 0; attempt < 2; ++attempt) {
             Wx.connectSocket({
-                "url": server.urlString()
-            });
+                    "url": server.urlString()
+                });
             Wx.onSocketOpen(() => {
                     tc.log.push("open" + attempt);
                     Wx.sendSocketMessage({
-                        "data": "handshake" + attempt
-                    });
+                            "data": "handshake" + attempt
+                        });
                 });
             Wx.onSocketMessage(r => tc.log.push(r.data));
             tryCompare(tc.log, "length", 2 * (attempt + 1));
@@ -218,8 +231,8 @@ TestCase {
                 if (!retried) {
                     retried = true;
                     wx.connectSocket({
-                        "url": server.urlString()
-                    });
+                            "url": server.urlString()
+                        });
                 }
             });
         wx.onSocketClose(res => tc.log.push("close:" + res.code));
@@ -248,11 +261,11 @@ TestCase {
         tryCompare(older, "readyState", SocketTask.OPEN);
         tryCompare(newer, "readyState", SocketTask.OPEN);
         older.send({
-            "data": "older"
-        });
+                "data": "older"
+            });
         newer.send({
-            "data": "newer"
-        });
+                "data": "newer"
+            });
         tryCompare(tc.log, "length", 1);
         wait(50);
         compare(tc.log, ["newer"]);
@@ -267,8 +280,8 @@ TestCase {
             });
         const done = [];
         Taro.connectSocket({
-            "url": server.urlString()
-        }).then(task => done.push(task));
+                "url": server.urlString()
+            }).then(task => done.push(task));
         tryCompare(done, "length", 1);
         compare(Wx.latestTask, wxTask);
         compare(Taro.latestTask, done[0]);
@@ -284,25 +297,25 @@ TestCase {
             });
         ignoreWarning("Unhandled Promise rejection: sendSocketMessage:fail SocketTask.readyState is not OPEN");
         task.send({
-            "data": "too early"
-        });
+                "data": "too early"
+            });
         ignoreWarning("Unhandled Promise rejection: sendSocketMessage:fail parameter error: parameter.data should be String or ArrayBuffer instead of Number");
         task.send({
-            "data": 5,
-            "success": () => {}
-        });
+                "data": 5,
+                "success": () => {}
+            });
         ignoreWarning("Unhandled Promise rejection: closeSocket:fail The code must be either 1000, or between 3000 and 4999");
         task.close({
-            "code": 1
-        });
+                "code": 1
+            });
         ignoreWarning(/^Unhandled Promise rejection: connectSocket:fail parameter error: parameter.url/);
         Taro.connectSocket({
-            "url": 1
-        });
+                "url": 1
+            });
         ignoreWarning("Unhandled Promise rejection: sendSocketMessage:fail WebSocket is not connected");
         Taro.sendSocketMessage({
-            "data": "x"
-        });
+                "data": "x"
+            });
         wait(100); // the check runs a few event-loop turns later; each is logged once
         task.close();
     }
@@ -335,13 +348,13 @@ TestCase {
         Promise.all([task.send(early)]).catch(r => seen.push("all"));
         Promise.resolve().then(() => task.send(early)).catch(r => seen.push("chained"));
         Wx.connectSocket({
-            "url": 1,
-            "fail": () => seen.push("connect fail")
-        });
+                "url": 1,
+                "fail": () => seen.push("connect fail")
+            });
         Taro.connectSocket({
-            "url": 1,
-            "complete": () => seen.push("taro complete")
-        });
+                "url": 1,
+                "complete": () => seen.push("taro complete")
+            });
         tryCompare(seen, "length", 9);
         wait(100);
         task.close();

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#include "scriptsingletons.h"
+
+#include "sockettaskbackend.h" // lcSocketTaskQml
+
+#include <QQmlComponent>
+#include <QQmlEngine>
+
+namespace {
+
+const char definer[] = R"js((function (singletons, global, names) {
+    var added = 0
+    names.forEach(function (name) {
+        if (name in global)
+            return // the app's own
+        Object.defineProperty(global, name, {
+            configurable: true,
+            get: function () { return singletons.singleton(name) }
+        })
+        added += name in global ? 1 : 0
+    })
+    return added
+}))js";
+
+const QStringList names = { QStringLiteral("Taro"), QStringLiteral("Wx") };
+
+} // namespace
+
+ScriptSingletons::ScriptSingletons(QQmlEngine *engine) : QObject(engine), m_engine(engine) { }
+
+bool ScriptSingletons::install(QQmlEngine *engine)
+{
+    auto *singletons = new ScriptSingletons(engine);
+    QJSEngine::setObjectOwnership(singletons, QJSEngine::CppOwnership);
+    const QJSValue added = engine->evaluate(QString::fromLatin1(definer))
+                               .call({ engine->newQObject(singletons), engine->globalObject(),
+                                   engine->toScriptValue(names) });
+    if (added.isError()) {
+        qCWarning(lcSocketTaskQml, "Taro and Wx could not be made global: %s",
+            qPrintable(added.toString()));
+        return false;
+    }
+    return true;
+}
+
+// The singletons as a QML document sees them: Taro and Wx are QML files (composite
+// singletons), which QQmlEngine::singletonInstance() cannot name, so a small document of our
+// own, made on first use, holds them.
+QJSValue ScriptSingletons::singleton(const QString &name)
+{
+    if (!m_holder) {
+        QQmlComponent component(m_engine);
+        component.setData("import QtQml\nimport SocketTask\n"
+                          "QtObject { readonly property var taro: Taro; "
+                          "readonly property var wx: Wx }",
+            QUrl(QStringLiteral("qrc:/sockettask/globals.qml")));
+        m_holder.reset(component.create());
+        if (!m_holder) {
+            qCWarning(lcSocketTaskQml, "Taro and Wx are not available to scripts: %s",
+                qPrintable(component.errorString()));
+            return QJSValue();
+        }
+    }
+    return m_engine->toScriptValue(m_holder->property(name.toLower().toLatin1().constData()));
+}

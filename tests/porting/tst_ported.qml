@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// Six snippets of WeChat and Taro code (docs/snippets/ported), each of a shape that broke
+// before: the legacy API with a keepalive interval, Taro's Promise style, async/await (lowered
+// at build time), WeChat's task returned at once, a `.pragma library` helper and a reconnect
+// wrapper. Run against real servers, unchanged but for the documented one-line changes.
+import QtQuick
+import QtTest
+import SocketTask
+import SocketTaskTest
+import "legacy_keepalive.js" as Legacy
+import "promise_style.js" as PromiseStyle
+import "async_chat.js" as AsyncChat
+import "wx_task.js" as WxTask
+import "socket_helper.js" as SocketHelper
+import "reconnect_wrapper.js" as ReconnectWrapper
+
+TestCase {
+    id: tc
+
+    name: "Ported"
+
+    function cleanup() {
+        TestHelper.stopServers();
+        tryVerify(() => TestHelper.liveTaskCount() === 0, 5000, "every task CLOSED");
+    }
+
+    function test_legacyApiWithKeepalive() {
+        const server = TestHelper.server("Echo");
+        let result = null;
+        Legacy.start(server.urlString(), (replies, code) => result = {
+                    "replies": replies,
+                    "code": code
+                });
+        tryVerify(() => result !== null, 5000);
+        compare(result.replies, ["ping", "ping", "ping"]);
+        compare(result.code, 1000);
+        tryVerify(() => server.closeCount() === 1);
+        compare(server.closeReasonAt(0), "enough");
+    }
+
+    function test_promiseStyle() {
+        const server = TestHelper.server("Echo");
+        let reply = null;
+        PromiseStyle.chat(server.urlString(), "hi there", data => reply = data);
+        tryVerify(() => reply !== null, 5000);
+        compare(reply, "hi there");
+        compare(server.header(0, "content-type"), "application/json");
+        tryVerify(() => server.closeCount() === 1);
+        compare(server.closeCodeAt(0), 1000);
+    }
+
+    function test_asyncAwaitLowered() {
+        const server = TestHelper.server("Echo");
+        let replies = null;
+        let failure = null;
+        AsyncChat.talk(server.urlString(), ["one", "two", "three"]).then(r => replies = r, e => failure = e);
+        tryVerify(() => replies !== null || failure !== null, 5000);
+        compare(failure, null);
+        compare(replies, ["one", "two", "three"]);
+        compare(server.header(0, "Sec-WebSocket-Protocol"), "chat");
+        tryVerify(() => server.closeCount() === 1);
+        compare(server.closeReasonAt(0), "bye");
+    }
+
+    function test_wxTaskAtOnce() {
+        const server = TestHelper.server("Echo");
+        let reply = null;
+        const task = WxTask.open(server.urlString(), data => reply = data);
+        verify(task !== null, "the task itself, not a Promise");
+        compare(task.readyState, SocketTask.CONNECTING);
+        tryVerify(() => reply !== null, 5000);
+        compare(reply, "hello");
+        tryCompare(task, "readyState", SocketTask.CLOSED);
+    }
+
+    function test_pragmaLibraryHelper() {
+        const server = TestHelper.server("Echo");
+        let opened = null;
+        SocketHelper.connect("chat", server.urlString()).then(task => opened = task);
+        tryVerify(() => opened !== null, 5000);
+        compare(opened.readyState, SocketTask.OPEN);
+        SocketHelper.send("chat", "from the library");
+        tryVerify(() => server.receivedCount() === 1);
+        compare(server.receivedAt(0), "from the library");
+        SocketHelper.closeAll();
+        tryCompare(opened, "readyState", SocketTask.CLOSED);
+    }
+
+    function test_reconnectWrapper() {
+        const server = TestHelper.server("Echo");
+        const heard = [];
+        const socket = new ReconnectWrapper.ReconnectingSocket(server.urlString(), data => heard.push(data));
+        tryVerify(() => socket.task !== null && socket.task.readyState === SocketTask.OPEN, 5000);
+        socket.send("drop"); // the server drops the connection without a close frame
+        tryVerify(() => server.connectionCount() === 2, 5000);
+        tryVerify(() => socket.task.readyState === SocketTask.OPEN, 5000);
+        socket.send("after the drop");
+        tryVerify(() => heard.length === 1, 5000);
+        compare(heard, ["after the drop"]);
+        socket.close();
+        tryCompare(socket.task, "readyState", SocketTask.CLOSED);
+        wait(100);
+        compare(server.connectionCount(), 2, "no reconnect after close()");
+    }
+}
