@@ -4,12 +4,12 @@
 // well-behaved server meanwhile, is not disturbed. docs/reliability.md has the table.
 #include <SocketTask>
 
+#include "pythonpeer.h"
 #include "recorder.h"
 
 #include <QAuthenticator>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
 #include <QTest>
 
 #include <unistd.h>
@@ -67,23 +67,13 @@ class tst_Hostile : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        m_server.setProgram(QStringLiteral("/usr/bin/python3"));
-        m_server.setArguments({ QStringLiteral(SOCKETTASK_RELIABILITY_DIR "/hostile_server.py") });
-        m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_server.start();
-        QVERIFY2(m_server.waitForStarted(), qPrintable(m_server.errorString()));
-        QTRY_VERIFY_WITH_TIMEOUT(m_server.canReadLine(), 10000);
-        const QByteArray line = m_server.readLine().trimmed();
-        QVERIFY2(line.startsWith("PORT "), line.constData());
-        m_port = line.mid(5).toInt();
+        m_server = std::make_unique<PythonPeer>(QStringLiteral("hostile_server.py"));
+        m_port = m_server->port();
+        QVERIFY2(m_port > 0, "hostile_server.py did not start");
         SocketTask::setMaxConcurrentTasks(0);
         SocketTask::setFrameTimeout(testFrameTimeout);
     }
-    void cleanupTestCase()
-    {
-        m_server.terminate();
-        m_server.waitForFinished(5000);
-    }
+    void cleanupTestCase() { m_server.reset(); }
     void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
 
     void scenario_data();
@@ -117,7 +107,7 @@ private:
         return own;
     }
 
-    QProcess m_server;
+    std::unique_ptr<PythonPeer> m_server;
     int m_port = 0;
 };
 

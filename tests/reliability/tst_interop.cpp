@@ -3,10 +3,12 @@
 // an ephemeral loopback port.
 #include <SocketTask>
 
+#include "pythonpeer.h"
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
+
 #include <QTest>
+#include <memory>
 
 namespace {
 
@@ -40,23 +42,12 @@ class tst_Interop : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        m_peer.setProgram(QStringLiteral("/usr/bin/python3"));
-        m_peer.setArguments({ QStringLiteral(SOCKETTASK_RELIABILITY_DIR "/ws_peer.py") });
-        m_peer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_peer.start();
-        QVERIFY2(m_peer.waitForStarted(), qPrintable(m_peer.errorString()));
-        QTRY_VERIFY_WITH_TIMEOUT(m_peer.canReadLine(), 10000);
-        const QByteArray line = m_peer.readLine().trimmed();
-        QVERIFY2(line.startsWith("PORT "), line.constData());
-        m_url = QUrl(
-            QStringLiteral("ws://127.0.0.1:%1/interop").arg(QString::fromLatin1(line.mid(5))));
+        m_peer = std::make_unique<PythonPeer>(QStringLiteral("ws_peer.py"));
+        QVERIFY2(m_peer->port() > 0, "ws_peer.py did not start");
+        m_url = QUrl(QStringLiteral("ws://127.0.0.1:%1/interop").arg(m_peer->port()));
         SocketTask::setMaxConcurrentTasks(0);
     }
-    void cleanupTestCase()
-    {
-        m_peer.terminate();
-        m_peer.waitForFinished(5000);
-    }
+    void cleanupTestCase() { m_peer.reset(); }
 
     void headersAndSubprotocolReceived()
     {
@@ -164,7 +155,7 @@ private:
             qWarning() << "not open:" << m_log.events;
         return task;
     }
-    QProcess m_peer;
+    std::unique_ptr<PythonPeer> m_peer;
     QUrl m_url;
     Log m_log;
 };

@@ -4,11 +4,11 @@
 // proxy that refuses (wrong credentials, a forbidden target, nobody listening).
 #include <SocketTask>
 
+#include "pythonpeer.h"
 #include "recorder.h"
 #include "sockettaskbinding_p.h"
 #include "testserver.h"
 
-#include <QProcess>
 #include <QTest>
 
 #include <memory>
@@ -16,46 +16,18 @@
 namespace {
 
 // One proxy_server.py, its port, and the tunnels it reported.
-class Proxy
+class Proxy : public PythonPeer
 {
 public:
     explicit Proxy(const QStringList &arguments = {})
-    {
-        m_process.setProgram(QStringLiteral("/usr/bin/python3"));
-        m_process.setArguments(
-            QStringList { QStringLiteral(SOCKETTASK_RELIABILITY_DIR "/proxy_server.py") }
-            + arguments);
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start();
-        if (!m_process.waitForStarted()
-            || !QTest::qWaitFor([this] { return m_process.canReadLine(); }, 10000))
-            return;
-        const QByteArray line = m_process.readLine().trimmed();
-        if (line.startsWith("PORT "))
-            m_port = quint16(line.mid(5).toUInt());
-    }
-    ~Proxy()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-    quint16 port() const { return m_port; }
+        : PythonPeer(QStringLiteral("proxy_server.py"), arguments)
+    { }
     QNetworkProxy proxy(QNetworkProxy::ProxyType type, const QString &user = "alice",
         const QString &password = "secret") const
     {
-        return QNetworkProxy(type, QStringLiteral("127.0.0.1"), m_port, user, password);
+        return QNetworkProxy(type, QStringLiteral("127.0.0.1"), quint16(port()), user, password);
     }
-    QStringList tunnels()
-    {
-        while (m_process.canReadLine())
-            m_tunnels << QString::fromLatin1(m_process.readLine().trimmed());
-        return m_tunnels;
-    }
-
-private:
-    QProcess m_process;
-    quint16 m_port = 0;
-    QStringList m_tunnels;
+    QStringList tunnels() { return lines(); }
 };
 
 } // namespace

@@ -6,12 +6,12 @@
 
 #include <SocketTask>
 
+#include "pythonpeer.h"
 #include "testserver.h"
 
 #include <QCoreApplication>
 #include <QMetaEnum>
 #include <QPointer>
-#include <QProcess>
 #include <QQmlEngine>
 #include <QTcpServer>
 #include <QtQml/qqmlregistration.h>
@@ -24,49 +24,12 @@ struct TestServerForeign
     QML_UNCREATABLE("made by TestHelper.server()")
 };
 
-// A peer of tests/reliability written in Python (hostile_server.py, proxy_server.py), started
-// for one test: the port it printed ("PORT <n>"), and the lines it printed after that.
-class PythonPeer : public QObject
+struct PythonPeerForeign
 {
-    Q_OBJECT
-    QML_ELEMENT
+    Q_GADGET
+    QML_FOREIGN(PythonPeer)
+    QML_NAMED_ELEMENT(PythonPeer)
     QML_UNCREATABLE("made by TestHelper.python()")
-    Q_PROPERTY(int port READ port CONSTANT)
-public:
-    PythonPeer(const QString &script, const QStringList &arguments, QObject *parent)
-        : QObject(parent)
-    {
-        m_process.setProgram(QStringLiteral("/usr/bin/python3"));
-        m_process.setArguments(
-            QStringList { QStringLiteral(SOCKETTASK_RELIABILITY_DIR "/") + script } + arguments);
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start();
-        if (!m_process.waitForStarted() || !m_process.waitForReadyRead(10000))
-            qFatal("PythonPeer: %s did not start", qPrintable(script));
-        while (!m_process.canReadLine() && m_process.waitForReadyRead(10000)) { }
-        const QByteArray line = m_process.readLine().trimmed();
-        if (!line.startsWith("PORT "))
-            qFatal("PythonPeer: %s said %s", qPrintable(script), line.constData());
-        m_port = line.mid(5).toInt();
-    }
-    ~PythonPeer() override
-    {
-        m_process.terminate();
-        m_process.waitForFinished(5000);
-    }
-    int port() const { return m_port; }
-    // What it printed since the port, so far.
-    Q_INVOKABLE QStringList lines()
-    {
-        while (m_process.canReadLine())
-            m_lines << QString::fromUtf8(m_process.readLine().trimmed());
-        return m_lines;
-    }
-
-private:
-    QProcess m_process;
-    int m_port = 0;
-    QStringList m_lines;
 };
 
 class TestHelper : public QObject
