@@ -7,10 +7,9 @@
 // sets its listeners again on each reconnect runs them once). WeChat's pages do not say so;
 // code written for it relies on it (see docs/porting.qdoc).
 
-// The task's method that adds a listener of each kind.
+// The task's method that adds a listener of each kind but messages (relayMessages).
 const adders = {
     "open": "onOpen",
-    "message": "onMessage",
     "error": "onError",
     "close": "onClose"
 };
@@ -23,10 +22,29 @@ const current = {
     "close": null
 };
 
+// Messages are relayed only once a message listener is set, so that a message costs no call into
+// JavaScript when nobody listens globally (messages are the hot path; the other events are rare,
+// and their relays are always there). Only the latest task's relay passes messages on: this is
+// the id of the latest task that has one. (Not a WeakSet of tasks: Qt 6.4's engine crashes in
+// one keyed by QObjects after a garbage collection.)
+let relayingTaskId = 0;
+
 // A checked listener: from now on it alone hears `kind`, on the latest task and on every task
 // made later.
 function set(owner, kind, listener) {
     current[kind] = listener;
+    if (kind === "message" && owner.latestTask)
+        relayMessages(owner, owner.latestTask);
+}
+
+function relayMessages(owner, task) {
+    if (task.socketTaskId === relayingTaskId)
+        return;
+    relayingTaskId = task.socketTaskId;
+    task.onMessage(result => {
+        if (task === owner.latestTask)
+            current.message(result);
+    });
 }
 
 // A new latest task: one relay per kind, which passes the event to the listener of the moment
@@ -45,6 +63,8 @@ function attach(owner, task) {
         if (listener)
             listener(result);
     };
-    for (const kind in adders)
+    for (const kind of ["open", "error", "close"])
         task[adders[kind]](result => relay(kind, result));
+    if (current.message)
+        relayMessages(owner, task);
 }
