@@ -143,13 +143,14 @@ memcheck)
     vg=(valgrind --tool=memcheck --error-exitcode=1 --errors-for-leak-kinds=definite
         --leak-check=full --show-leak-kinds=definite --suppressions=tests/valgrind.supp --quiet)
     # The C++ suites; the load and soak cases are left to the sanitizer run (too slow here).
-    for section in connect task send close events limits qtfacts; do
+    for section in connect task send close events limits qtfacts reconnect; do
         "${vg[@]}" "$BUILD_DIR/tests/auto/sockettask/tst_$section"
     done
     "${vg[@]}" "$BUILD_DIR/tests/auto/chatserver/tst_chatserver"
     "${vg[@]}" "$BUILD_DIR/tests/auto/qml/tst_staticengine" "$BUILD_DIR/qml"
     "${vg[@]}" "$BUILD_DIR/tests/reliability/tst_interop"
-    "${vg[@]}" "$BUILD_DIR/tests/reliability/tst_hostile" scenario serverNotReading bufferedAmount
+    "${vg[@]}" "$BUILD_DIR/tests/reliability/tst_hostile" scenario serverNotReading bufferedAmount \
+        auth_urlCredentials auth_refused auth_askedFor
     "${vg[@]}" "$BUILD_DIR/tests/reliability/tst_faults" dropMidStream \
         serverCloseInTheMiddleOfABurst eventLoopBlocked2s tls
     echo "memcheck: 0 errors"
