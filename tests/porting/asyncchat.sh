@@ -4,12 +4,12 @@
 #   asyncchat.sh SERVER EXAMPLE
 set -euo pipefail
 server=$1 example=$2
+. "$(dirname "$0")/../shared/chatserver.sh"
 dir=$(mktemp -d)
-"$server" --port 0 >"$dir/server.txt" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 50); do grep -q "listening on" "$dir/server.txt" && break; sleep 0.1; done
-url=$(grep -o 'ws://[^ ]*' "$dir/server.txt")
+chat_pid=
+trap '[ -n "$chat_pid" ] && kill $chat_pid 2>/dev/null; rm -rf "$dir"' EXIT
+start_chat_server "$server" "$dir/server.txt"
+url=$chat_url
 said="awaited, $RANDOM"
 timeout 30 "$example" --url "$url" --nick async --say "$said" >"$dir/example.txt" 2>&1 \
     || { cat "$dir"/*.txt; echo "FAIL: the example did not finish"; exit 1; }

@@ -3,13 +3,12 @@
 #   pair.sh SERVER QML_CLIENT WIDGETS_CLIENT
 set -euo pipefail
 server=$1 qml=$2 widgets=$3
+. "$(dirname "$0")/../../shared/chatserver.sh"
 dir=$(mktemp -d)
-"$server" --port 0 >"$dir/server.txt" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 50); do grep -q "listening on" "$dir/server.txt" && break; sleep 0.1; done
-url=$(grep -o 'ws://[^ ]*' "$dir/server.txt")
-[ -n "$url" ] || { cat "$dir/server.txt"; echo "FAIL: server did not start"; exit 1; }
+chat_pid=
+trap '[ -n "$chat_pid" ] && kill $chat_pid 2>/dev/null; rm -rf "$dir"' EXIT
+start_chat_server "$server" "$dir/server.txt"
+url=$chat_url
 from_qml="Hello from QML, $RANDOM"
 from_widgets="Hello from Widgets, $RANDOM"
 "$widgets" --url "$url" --nick widgets --greeting "$from_widgets" --expect "$from_qml" \

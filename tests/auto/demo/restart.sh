@@ -4,18 +4,17 @@
 #   restart.sh SERVER CLIENT OTHER_CLIENT
 set -euo pipefail
 server=$1 client=$2 other=$3
+. "$(dirname "$0")/../../shared/chatserver.sh"
 dir=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "${KEEP_PNG:-}" ] && cp "$dir"/*.png "$KEEP_PNG"/; rm -rf "$dir"' EXIT
+chat_pid=
+trap '[ -n "$chat_pid" ] && kill $chat_pid 2>/dev/null; [ -n "${KEEP_PNG:-}" ] && cp "$dir"/*.png "$KEEP_PNG"/; rm -rf "$dir"' EXIT
 # wait_for FILE TEXT [TENTHS]: until FILE holds TEXT (fixed string), or fail.
 wait_for() {
     for _ in $(seq "${3:-100}"); do grep -qF -- "$2" "$1" && return 0; sleep 0.1; done
     cat "$dir"/*.txt; echo "FAIL: no \"$2\" in $(basename "$1")"; exit 1
 }
-"$server" --port 0 >"$dir/server1.txt" 2>&1 &
-pid=$!
-wait_for "$dir/server1.txt" "listening on"
-url=$(grep -o 'ws://[^ ]*' "$dir/server1.txt")
+start_chat_server "$server" "$dir/server1.txt"
+url=$chat_url
 port=${url##*:}
 before="before the crash, $RANDOM"
 after="after the restart, $RANDOM"
@@ -23,11 +22,9 @@ after="after the restart, $RANDOM"
     --screenshot "$dir/alice.png" >"$dir/alice.txt" 2>&1 &
 apid=$!
 wait_for "$dir/server1.txt" "joined: alice"
-kill -9 $pid # a crash: no close frame reaches alice
-wait $pid 2>/dev/null || true
-"$server" --port "$port" >"$dir/server2.txt" 2>&1 &
-pid=$!
-wait_for "$dir/server2.txt" "listening on"
+kill -9 $chat_pid # a crash: no close frame reaches alice
+wait $chat_pid 2>/dev/null || true
+start_chat_server "$server" "$dir/server2.txt" "$port"
 wait_for "$dir/server2.txt" "joined: alice" # alice came back by herself
 # bob joins the new room; alice greeted it again when she joined, so bob finds her greeting.
 "$other" --url "$url" --nick bob --greeting "$after" --expect "$before" \
