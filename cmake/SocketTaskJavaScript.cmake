@@ -14,6 +14,11 @@
 # QT_RESOURCE_ALIAS set to that relative path, so that they go into qt_add_qml_module's
 # QML_FILES (or qt_add_resources) under the names the QML documents import. TARGET is esbuild's
 # (default es2016: the newest that lowers all of the above).
+# Looked for once, when this file is included: SOCKETTASK_ESBUILD tells whether the function can
+# run (a project may build its modern-JavaScript parts only then).
+find_program(SOCKETTASK_ESBUILD NAMES esbuild HINTS "${CMAKE_SOURCE_DIR}/node_modules/.bin"
+    DOC "esbuild, for sockettask_lower_javascript()")
+
 function(sockettask_lower_javascript out_var)
     cmake_parse_arguments(PARSE_ARGV 1 arg "" "TARGET;OUTPUT_DIRECTORY" "SOURCES")
     if(arg_UNPARSED_ARGUMENTS OR NOT arg_SOURCES)
@@ -26,9 +31,6 @@ function(sockettask_lower_javascript out_var)
     if(NOT arg_OUTPUT_DIRECTORY)
         set(arg_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/lowered")
     endif()
-    find_program(SOCKETTASK_ESBUILD NAMES esbuild
-        HINTS "${CMAKE_SOURCE_DIR}/node_modules/.bin" "${CMAKE_CURRENT_SOURCE_DIR}/node_modules/.bin"
-        DOC "esbuild, for sockettask_lower_javascript()")
     if(NOT SOCKETTASK_ESBUILD)
         message(FATAL_ERROR "sockettask_lower_javascript needs esbuild: apt-get install esbuild "
             "(Debian 12 and later), or npm install esbuild and -DSOCKETTASK_ESBUILD=<its path>")
