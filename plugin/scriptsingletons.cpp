@@ -8,8 +8,8 @@
 
 namespace {
 
+// Throws (and install() says so) if the global object takes no new property.
 const char definer[] = R"js((function (singletons, global, names) {
-    var added = 0
     names.forEach(function (name) {
         if (name in global)
             return // the app's own
@@ -17,9 +17,7 @@ const char definer[] = R"js((function (singletons, global, names) {
             configurable: true,
             get: function () { return singletons.singleton(name) }
         })
-        added += name in global ? 1 : 0
     })
-    return added
 }))js";
 
 const QStringList names = { QStringLiteral("Taro"), QStringLiteral("Wx") };
@@ -32,12 +30,12 @@ bool ScriptSingletons::install(QQmlEngine *engine)
 {
     auto *singletons = new ScriptSingletons(engine);
     QJSEngine::setObjectOwnership(singletons, QJSEngine::CppOwnership);
-    const QJSValue added = engine->evaluate(QString::fromLatin1(definer))
-                               .call({ engine->newQObject(singletons), engine->globalObject(),
-                                   engine->toScriptValue(names) });
-    if (added.isError()) {
+    const QJSValue result = engine->evaluate(QString::fromLatin1(definer))
+                                .call({ engine->newQObject(singletons), engine->globalObject(),
+                                    engine->toScriptValue(names) });
+    if (result.isError()) {
         qCWarning(lcSocketTaskQml, "Taro and Wx could not be made global: %s",
-            qPrintable(added.toString()));
+            qPrintable(result.toString()));
         return false;
     }
     return true;
