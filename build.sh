@@ -32,7 +32,7 @@ PACKAGES=(
     qml6-module-qtquick-controls qml6-module-qtquick-templates
     qml6-module-qttest qml6-module-qtwebsockets
     python3 python3-websockets python3-markdown openssl fonts-dejavu-core valgrind
-    build-essential debhelper dpkg-dev lintian file esbuild
+    build-essential debhelper dpkg-dev lintian file esbuild ccache
 )
 
 install_deps() {
@@ -83,13 +83,29 @@ test_on() {
         bash -c 'cd /src && ./build.sh "$@"' build.sh "$@"
 }
 
+# ccache: a fresh build folder, a rebuild after a change, and the tests that build the library
+# again (the consumers' add_subdirectory and FetchContent, dpkg-buildpackage) compile only what
+# changed since any earlier run. Set in the environment, so that those builds inherit it (CMake
+# reads CMAKE_CXX_COMPILER_LAUNCHER from there). Paths are hashed relative to each build's own
+# folder (base_dir /, no hash of the folder): a clone elsewhere or a test's scratch folder hits.
+use_ccache() {
+    command -v ccache >/dev/null || return 0
+    export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+    export CCACHE_BASEDIR=/ CCACHE_NOHASHDIR=true
+    # Named: debhelper (compat 13) gives the package build a HOME of its own.
+    export CCACHE_DIR=${CCACHE_DIR:-$(ccache -k cache_dir)}
+    export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+}
+
 build() {
+    use_ccache
     # CI (CI=true) turns warnings into errors: a new Qt's deprecation must not go unseen.
     local werror=OFF
     [ -n "${CI:-}" ] && werror=ON
     local log
     log=$(mktemp)
     cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
+        -DCMAKE_CXX_COMPILER_LAUNCHER="${CMAKE_CXX_COMPILER_LAUNCHER:-}" \
         -DSOCKETTASK_WERROR="$werror" "$@" 2>&1 | tee "$log"
     if [ "$werror" = ON ] && grep -q '^CMake \(Deprecation \)\?Warning' "$log"; then
         rm -f "$log"

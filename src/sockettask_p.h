@@ -23,7 +23,8 @@ struct SocketTaskEvent
     SocketTask::OnMessageCallbackResult message; // for Message
 };
 
-class SocketTaskPrivate : public WebSocketAdapter::Listener
+// final: deleted through its own type (SocketTask::d), never as a Listener.
+class SocketTaskPrivate final : public WebSocketAdapter::Listener
 {
 public:
     using Event = SocketTaskEvent;

@@ -14,7 +14,8 @@ namespace {
 constexpr unsigned char finBit = 0x80;
 constexpr unsigned char rsvBits = 0x70;
 constexpr unsigned char maskBit = 0x80;
-constexpr int opContinuation = 0x0, opText = 0x1, opBinary = 0x2, opClose = 0x8;
+// RFC 6455 5.2: text (0x1) and binary (0x2) need no name of their own here.
+constexpr int opContinuation = 0x0, opBinary = 0x2, opClose = 0x8;
 constexpr quint64 maxControlPayload = 125;
 
 // RFC 6455 7.4.1 and the IANA registry: the codes a close frame may carry.

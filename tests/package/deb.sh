@@ -2,10 +2,14 @@
 # Builds the Debian packages from debian/ (dpkg-buildpackage, as Debian would), runs lintian on
 # them (no error, no warning, no override), checks what each package holds, and uses the
 # installed files from an unpacked root: the C++ consumer through pkg-config and the QML module.
-#   deb.sh SOURCE_DIR
+#   deb.sh SOURCE_DIR [WORK_DIR]
+# WORK_DIR (emptied first, removed after): the same one on every run, so that the package is
+# built under the same path, which Debian's flags name (-ffile-prefix-map), and ccache hits.
 set -euo pipefail
 src=$1
-work=$(mktemp -d)
+work=${2:-$(mktemp -d)}
+rm -rf "$work"
+mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 tree="$work/sockettask-$version"
