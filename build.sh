@@ -4,7 +4,7 @@
 #                     chat server embedded; extra arguments go to it, e.g. --nick NAME)
 #   ./build.sh test   install what is missing, build, run the whole test suite (ctest)
 #   ./build.sh test-sanitizers
-#                     the whole suite again, built with -fsanitize=address,undefined
+#                     the whole suite again, built by clang with -fsanitize=address,undefined
 #   ./build.sh memcheck
 #                     the C++ test programs under valgrind memcheck (0 errors expected)
 #   ./build.sh bench [ARGS]
@@ -46,6 +46,21 @@ install_deps() {
     echo "Installing: ${missing[*]}"
     "${sudo[@]}" apt-get update
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# Debian's clang and its sanitizer runtime (libclang-rt-N-dev, N its major version: a
+# Recommends of clang, which install_deps's --no-install-recommends leaves out).
+install_clang() {
+    local sudo=()
+    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+    if ! dpkg -s clang >/dev/null 2>&1; then
+        "${sudo[@]}" apt-get update
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends clang
+    fi
+    local rt
+    rt=libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev
+    dpkg -s "$rt" >/dev/null 2>&1 ||
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "$rt"
 }
 
 # Runs `./build.sh "$@"` in a chroot of Debian release $suite, with this source tree mounted at
@@ -144,6 +159,10 @@ test)
     ;;
 test-sanitizers)
     install_deps
+    # With clang: the sanitizers' reference compiler, and CI's check that clang builds the
+    # whole tree with no warning (CI=true: as errors). GCC builds everything else.
+    install_clang
+    export CC=clang CXX=clang++
     BUILD_DIR=${BUILD_DIR}-sanitizers
     build -DSOCKETTASK_SANITIZE=ON
     export QT_QPA_PLATFORM=offscreen

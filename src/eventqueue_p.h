@@ -3,12 +3,15 @@
 
 // The contract's event rules in one unit (docs/contract.md, "Events"): events reach the user in
 // the order they happened, from the event loop, never inside a call of the user
-// (connectSocket/send/close); nothing follows the last one; and a listener may destroy the
-// task that runs it.
+// (connectSocket/send/close) nor inside another event's listener (one that runs a nested event
+// loop, a dialog's exec(), hears what came meanwhile after it returns); nothing follows the
+// last one; and a listener may destroy the task that runs it.
 
 #include <QList>
 #include <QMetaObject>
 #include <QObject>
+
+#include <memory>
 
 // Receiver::deliver(Event &, Guard &) hears each event: a direct call, not a virtual one, as
 // every message passes here.
@@ -42,30 +45,44 @@ public:
         Guard *outer;
         bool insideSocketSignal;
         bool dead = false;
+        std::shared_ptr<void> keep; // see keepUntilUnwound
     };
 
-    // A call of the user (connectSocket/send/close): events that happen meanwhile wait for the
-    // event loop.
+    // A call of the user (connectSocket/send/close): events that happen meanwhile wait until
+    // it returns. A slot it reaches may destroy the task: isDead() tells.
     class CallScope
     {
     public:
-        explicit CallScope(EventQueue *queue) : queue(queue) { ++queue->callDepth; }
-        ~CallScope() { --queue->callDepth; }
+        explicit CallScope(EventQueue *queue) : queue(queue), guard(queue, false)
+        {
+            ++queue->callDepth;
+        }
+        ~CallScope()
+        {
+            if (guard.isDead())
+                return;
+            --queue->callDepth;
+            queue->resumeIfIdle();
+        }
         Q_DISABLE_COPY_MOVE(CallScope)
+        bool isDead() const { return guard.isDead(); }
 
     private:
         EventQueue *queue;
+        Guard guard;
     };
 
     EventQueue(QObject *context, Receiver *receiver) : context(context), receiver(receiver) { }
     Q_DISABLE_COPY_MOVE(EventQueue)
 
-    // Delivered at once when no call of the user is on the stack and nothing waits, else
-    // queued behind what waits.
+    // Delivered at once when no call of the user and no listener is on the stack and nothing
+    // waits, else queued behind what waits.
     void post(Event &&event, Guard &guard)
     {
-        if (callDepth == 0 && queue.isEmpty()) {
-            receiver->deliver(event, guard);
+        if (isIdle() && queue.isEmpty()) {
+            deliverNow(event, guard);
+            if (!guard.dead)
+                resumeIfIdle(); // what came while the listeners ran
             return;
         }
         queue.push_back(std::move(event));
@@ -91,8 +108,36 @@ public:
         }
         return insideSocketSignal;
     }
+    // Whether user code of this task (a listener, a slot, a call) is on the stack.
+    bool isRunningUserCode() const { return guards != nullptr; }
+    // For a task being destroyed while its user code runs (a listener whose nested event loop
+    // deleted the task): `object` (the listeners, whose captures that code may still use)
+    // lives until the outermost of that code has returned. Call before kill().
+    void keepUntilUnwound(std::shared_ptr<void> object)
+    {
+        Guard *outermost = guards;
+        if (!outermost)
+            return;
+        while (outermost->outer)
+            outermost = outermost->outer;
+        outermost->keep = std::move(object);
+    }
 
 private:
+    bool isIdle() const { return callDepth == 0 && !delivering; }
+    void deliverNow(Event &event, Guard &guard)
+    {
+        delivering = true;
+        receiver->deliver(event, guard);
+        if (!guard.dead)
+            delivering = false;
+    }
+    // The call or listener that held events back returned: deliver what waits.
+    void resumeIfIdle()
+    {
+        if (isIdle() && !queue.isEmpty())
+            scheduleDrain();
+    }
     void scheduleDrain()
     {
         if (drainScheduled)
@@ -104,10 +149,13 @@ private:
     void drain()
     {
         drainScheduled = false;
+        // Run from a nested event loop inside a call or a listener: whoever is busy resumes.
+        if (!isIdle())
+            return;
         Guard guard(this, false);
         while (!queue.isEmpty()) {
             Event event = queue.takeFirst();
-            receiver->deliver(event, guard);
+            deliverNow(event, guard);
             if (guard.dead)
                 return;
         }
@@ -118,5 +166,6 @@ private:
     QList<Event> queue;
     Guard *guards = nullptr;
     int callDepth = 0;
+    bool delivering = false; // a listener (or a slot of the event's signal) is running
     bool drainScheduled = false;
 };

@@ -51,6 +51,9 @@ constexpr int bufferFullCloseCode = 1008; // policy violation: the server does n
 // A frame that began and stopped coming fails after this long without data. Qt 6.4-6.11 give
 // up after 5 s themselves, so a longer one changes nothing.
 constexpr int frameTimeout = 5000; // ms
+// After close(), how long the peer has to answer with its close frame before the task aborts
+// the connection (onClose 1006): Firefox's network.websocket.timeout.close (Chromium: 60 s).
+constexpr int closingTimeout = 20000; // ms
 // SocketTaskReconnector::Policy: 0.5 s to 1 s, 1 s to 2 s, ... at most 30 s between attempts.
 constexpr int reconnectInitialDelay = 1000; // ms
 constexpr int reconnectMaxDelay = 30000; // ms

@@ -33,6 +33,7 @@ std::atomic<int> s_maxConcurrentTasks { Default::maxConcurrentTasks };
 std::atomic<qint64> s_maxIncomingMessageSize { Default::maxIncomingMessageSize };
 std::atomic<qint64> s_maxBufferedAmount { Default::maxBufferedAmount };
 std::atomic<int> s_frameTimeout { Default::frameTimeout };
+std::atomic<int> s_closingTimeout { Default::closingTimeout };
 
 bool reserveLiveSlot()
 {
@@ -93,8 +94,9 @@ void SocketTaskPrivate::report(const SocketTask::Callbacks &callbacks,
 bool SocketTaskPrivate::finishCall(const QString &result, const SocketTask::Callbacks &callbacks)
 {
     const bool ok = ErrMsg::isOk(result);
+    const int taskId = id; // a slot of errMsgChanged may destroy the task
     setErrMsg(result);
-    report(callbacks, { result, 0 }, ok, id);
+    report(callbacks, { result, 0 }, ok, taskId);
     return ok;
 }
 
@@ -155,6 +157,7 @@ void SocketTaskPrivate::socketRead(bool inside)
 
 void SocketTaskPrivate::socketPong(qint64 ms)
 {
+    Guard guard(&events, true); // a slot may destroy the task
     roundTripTime = ms;
     Q_EMIT q->roundTripTimeChanged(ms);
 }
@@ -219,6 +222,14 @@ void SocketTaskPrivate::failConnection()
 void SocketTaskPrivate::timedOut()
 {
     timeout.stop();
+    if (phase == Phase::Open && state == SocketTask::CLOSING) {
+        // The peer never answered our close frame (or never read it): give up, as a browser
+        // does, with 1006 (no onError: the user asked for the end).
+        qCDebug(lcSocketTask, "task %d: no close frame back within %d ms", id,
+            s_closingTimeout.load());
+        ending = Default::abnormalCloseCode;
+        return failConnection();
+    }
     if (phase == Phase::Open) // a message began and stopped coming
         return socket.fail(ErrMsg::frameStalled(s_frameTimeout.load()));
     if (phase != Phase::Handshake)
@@ -343,6 +354,10 @@ void SocketTaskPrivate::releaseLiveSlot()
 
 void SocketTaskPrivate::destroy()
 {
+    // Destroyed by code that a listener runs (a nested event loop): the listeners, and what
+    // they captured, live until that code has returned.
+    if (events.isRunningUserCode())
+        events.keepUntilUnwound(std::make_shared<decltype(allListeners)>(std::move(allListeners)));
     // Listeners that are running learn that the task is gone; none runs after this.
     const bool insideSocketSignal = events.kill();
     releaseLiveSlot();
@@ -429,6 +444,7 @@ void SocketTaskPrivate::socketWrote()
 // Inside Qt's handling of the 401: the slots must fill the authenticator before it goes on.
 void SocketTaskPrivate::socketAuthenticationRequired(QAuthenticator *authenticator)
 {
+    Guard guard(&events, true); // a slot may destroy the task
     Q_EMIT q->authenticationRequired(authenticator);
 }
 
@@ -458,6 +474,9 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
         failConnection();
     } else {
         setState(SocketTask::CLOSING);
+        if (scope.isDead()) // a slot of readyStateChanged destroyed the task
+            return ErrMsg::closeOk;
+        timeout.start(s_closingTimeout.load(), q); // the peer's close frame, or we abort
         socket.close(code, reason);
     }
     return ErrMsg::closeOk;
@@ -755,7 +774,9 @@ void SocketTask::close()
 */
 void SocketTask::close(const CloseOption &option)
 {
-    d->finishCall(d->doClose(option.code(), option.reason()), option);
+    SocketTaskPrivate::call(this, option, [&option](SocketTaskPrivate *d) {
+        return d->doClose(option.code(), option.reason());
+    });
 }
 
 /*!
@@ -789,10 +810,62 @@ void SocketTask::onError(std::function<void(const OnErrorCallbackResult &)> list
 /*!
     Adds \a listener, to run once when the connection is over. After it ran, the task lets go
     of all its listeners.
+
+    A listener may run a nested event loop (a dialog's \c exec()): what happens meanwhile is
+    delivered, in order, once it has returned, never inside it. It may also destroy the task;
+    then the listeners still on the stack return normally and no other runs.
 */
 void SocketTask::onClose(std::function<void(const OnCloseCallbackResult &)> listener)
 {
     d->addListener<OnCloseCallbackResult>(std::move(listener));
+}
+
+/*!
+    \overload
+    \since 1.1
+    Adds \a listener, not called once \a context is destroyed. The recommended form when the
+    listener uses a QObject (a widget, say): pass that object as \a context, as for
+    QObject::connect(sender, signal, context, functor). A null \a context adds nothing.
+
+    \snippet chatclient.cpp listeners
+*/
+void SocketTask::onOpen(
+    const QObject *context, std::function<void(const OnOpenCallbackResult &)> listener)
+{
+    d->addListener<OnOpenCallbackResult>(context, std::move(listener));
+}
+
+/*!
+    \overload
+    \since 1.1
+    Adds \a listener, not called once \a context is destroyed.
+*/
+void SocketTask::onMessage(
+    const QObject *context, std::function<void(const OnMessageCallbackResult &)> listener)
+{
+    d->addListener<OnMessageCallbackResult>(context, std::move(listener));
+}
+
+/*!
+    \overload
+    \since 1.1
+    Adds \a listener, not called once \a context is destroyed.
+*/
+void SocketTask::onError(
+    const QObject *context, std::function<void(const OnErrorCallbackResult &)> listener)
+{
+    d->addListener<OnErrorCallbackResult>(context, std::move(listener));
+}
+
+/*!
+    \overload
+    \since 1.1
+    Adds \a listener, not called once \a context is destroyed.
+*/
+void SocketTask::onClose(
+    const QObject *context, std::function<void(const OnCloseCallbackResult &)> listener)
+{
+    d->addListener<OnCloseCallbackResult>(context, std::move(listener));
 }
 
 /*!
@@ -983,4 +1056,23 @@ int SocketTask::frameTimeout()
 void SocketTask::setFrameTimeout(int ms)
 {
     setLimit(s_frameTimeout, ms, 1, "setFrameTimeout: the timeout is 1 ms or more");
+}
+/*!
+    \since 1.1
+    Returns how long, in milliseconds, the peer has to answer close() with its close frame
+    (20000 by default, Firefox's figure). Then the task aborts the connection and onClose
+    tells 1006, with no onError: a peer that never reads or never answers cannot keep a task
+    CLOSING, holding one of maxConcurrentTasks(), for ever.
+*/
+int SocketTask::closingTimeout()
+{
+    return s_closingTimeout.load();
+}
+/*!
+    \since 1.1
+    Sets the closing timeout to \a ms (1 or more) for close() calls from now on.
+*/
+void SocketTask::setClosingTimeout(int ms)
+{
+    setLimit(s_closingTimeout, ms, 1, "setClosingTimeout: the timeout is 1 ms or more");
 }

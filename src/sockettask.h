@@ -252,6 +252,16 @@ public:
     void onMessage(std::function<void(const OnMessageCallbackResult &)> listener);
     void onError(std::function<void(const OnErrorCallbackResult &)> listener);
     void onClose(std::function<void(const OnCloseCallbackResult &)> listener);
+    // The same, but the listener is not called once `context` is destroyed: the form to use
+    // when it captures a widget or any other QObject (as Qt's connect(sender, signal, context,
+    // functor)).
+    void onOpen(const QObject *context, std::function<void(const OnOpenCallbackResult &)> listener);
+    void onMessage(
+        const QObject *context, std::function<void(const OnMessageCallbackResult &)> listener);
+    void onError(
+        const QObject *context, std::function<void(const OnErrorCallbackResult &)> listener);
+    void onClose(
+        const QObject *context, std::function<void(const OnCloseCallbackResult &)> listener);
 
     int socketTaskId() const;
     ReadyState readyState() const;
@@ -282,6 +292,10 @@ public:
     // A frame that stops coming for this long fails the task. Default 5000 ms.
     static int frameTimeout();
     static void setFrameTimeout(int ms);
+    // After close(), the peer's close frame must come within this, or the task aborts the
+    // connection (onClose 1006). Default 20000 ms.
+    static int closingTimeout();
+    static void setClosingTimeout(int ms);
 
 Q_SIGNALS:
     void opened(const SocketTask::OnOpenCallbackResult &result);

@@ -10,6 +10,7 @@
 
 #include <QBasicTimer>
 #include <QMetaMethod>
+#include <QPointer>
 
 #include <atomic>
 #include <memory>
@@ -53,6 +54,25 @@ public:
     // The end of every call: its result becomes the task's errMsg, then success or fail, then
     // complete run. True when ok. May delete the task: touch nothing after it.
     bool finishCall(const QString &result, const SocketTask::Callbacks &callbacks);
+    // A whole call whose work (`work(d)`, the errMsg) may reach a slot that destroys the task
+    // (readyStateChanged, inside close()): then only the callbacks run, with the result.
+    template<typename Work>
+    static bool call(SocketTask *task, const SocketTask::Callbacks &callbacks, Work work)
+    {
+        SocketTaskPrivate *const d = get(task);
+        const int taskId = d->id;
+        QString result;
+        {
+            Guard guard(&d->events, false);
+            result = work(d);
+            if (guard.isDead()) {
+                const bool ok = ErrMsg::isOk(result);
+                report(callbacks, { result, 0 }, ok, taskId);
+                return ok;
+            }
+        }
+        return d->finishCall(result, callbacks);
+    }
     static void report(const SocketTask::Callbacks &callbacks,
         const SocketTask::CallbackResult &result, bool ok, int taskId);
 
@@ -67,6 +87,18 @@ public:
 
     template<typename Result> using Listener = std::function<void(const Result &)>;
     template<typename Result> void addListener(Listener<Result> &&listener);
+    // A listener that is not called once `context` is destroyed (Qt's connect() idiom).
+    template<typename Result>
+    void addListener(const QObject *context, Listener<Result> &&listener)
+    {
+        if (!context || !listener)
+            return;
+        addListener<Result>([context = QPointer<const QObject>(context),
+                                listener = std::move(listener)](const Result &result) {
+            if (context)
+                listener(result);
+        });
+    }
 
     // Inline: every send sets it, almost always to the same shared string.
     void setErrMsg(const QString &newErrMsg)

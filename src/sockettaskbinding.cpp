@@ -24,22 +24,22 @@ bool SocketTaskBinding::sendData(
 void SocketTaskBinding::send(
     SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks)
 {
-    QVariant data;
-    QString result = ErrMsg::checkSendOption(option, &data);
-    if (result.isEmpty())
-        result = SocketTaskPrivate::get(task)->doSend(data);
-    SocketTaskPrivate::get(task)->finishCall(result, callbacks);
+    SocketTaskPrivate::call(task, callbacks, [&option](SocketTaskPrivate *d) {
+        QVariant data;
+        const QString result = ErrMsg::checkSendOption(option, &data);
+        return result.isEmpty() ? d->doSend(data) : result;
+    });
 }
 
 void SocketTaskBinding::close(
     SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks)
 {
-    int code = Default::closeCode;
-    QString reason;
-    QString result = ErrMsg::checkCloseOption(option, &code, &reason);
-    if (result.isEmpty())
-        result = SocketTaskPrivate::get(task)->doClose(code, reason);
-    SocketTaskPrivate::get(task)->finishCall(result, callbacks);
+    SocketTaskPrivate::call(task, callbacks, [&option](SocketTaskPrivate *d) {
+        int code = Default::closeCode;
+        QString reason;
+        const QString result = ErrMsg::checkCloseOption(option, &code, &reason);
+        return result.isEmpty() ? d->doClose(code, reason) : result;
+    });
 }
 
 namespace {

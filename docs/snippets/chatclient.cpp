@@ -29,7 +29,8 @@ void ChatClient::start()
         task->close(SocketTask::CloseOption(1000, QStringLiteral("bye")));
     });
     task->onError([](const SocketTask::OnErrorCallbackResult &r) { qWarning() << r.errMsg; });
-    task->onClose([this, task](const SocketTask::OnCloseCallbackResult &r) {
+    // `this` as the context: the listener is not called once this ChatClient is gone.
+    task->onClose(this, [this, task](const SocketTask::OnCloseCallbackResult &r) {
         qInfo() << "closed" << r.code << r.reason; // 1006 if it failed or dropped
         task->deleteLater();
         Q_EMIT finished(r.code);
