@@ -178,7 +178,7 @@ memcheck)
     vg=(valgrind --tool=memcheck --error-exitcode=1 --errors-for-leak-kinds=definite
         --leak-check=full --show-leak-kinds=definite --suppressions=tests/valgrind.supp --quiet)
     # The C++ suites; the load and soak cases are left to the sanitizer run (too slow here).
-    for section in connect task send close events limits qtfacts reconnect; do
+    for section in connect task send close events limits qtfacts reconnect reentrancy; do
         "${vg[@]}" "$BUILD_DIR/tests/auto/sockettask/tst_$section"
     done
     "${vg[@]}" "$BUILD_DIR/tests/auto/chatserver/tst_chatserver"

@@ -225,8 +225,8 @@ void SocketTaskPrivate::timedOut()
     if (phase == Phase::Open && state == SocketTask::CLOSING) {
         // The peer never answered our close frame (or never read it): give up, as a browser
         // does, with 1006 (no onError: the user asked for the end).
-        qCDebug(lcSocketTask, "task %d: no close frame back within %d ms", id,
-            s_closingTimeout.load());
+        qCDebug(
+            lcSocketTask, "task %d: no close frame back within %d ms", id, s_closingTimeout.load());
         ending = Default::abnormalCloseCode;
         return failConnection();
     }
@@ -774,9 +774,8 @@ void SocketTask::close()
 */
 void SocketTask::close(const CloseOption &option)
 {
-    SocketTaskPrivate::call(this, option, [&option](SocketTaskPrivate *d) {
-        return d->doClose(option.code(), option.reason());
-    });
+    SocketTaskPrivate::call(this, option,
+        [&option](SocketTaskPrivate *d) { return d->doClose(option.code(), option.reason()); });
 }
 
 /*!
@@ -825,14 +824,14 @@ void SocketTask::onClose(std::function<void(const OnCloseCallbackResult &)> list
     \since 1.1
     Adds \a listener, not called once \a context is destroyed. The recommended form when the
     listener uses a QObject (a widget, say): pass that object as \a context, as for
-    QObject::connect(sender, signal, context, functor). A null \a context adds nothing.
+    QObject::connect(sender, signal, context, functor). A null \a context adds nothing (with a warning).
 
     \snippet chatclient.cpp listeners
 */
 void SocketTask::onOpen(
     const QObject *context, std::function<void(const OnOpenCallbackResult &)> listener)
 {
-    d->addListener<OnOpenCallbackResult>(context, std::move(listener));
+    d->addListener<OnOpenCallbackResult>(context, std::move(listener), "SocketTask::onOpen");
 }
 
 /*!
@@ -843,7 +842,7 @@ void SocketTask::onOpen(
 void SocketTask::onMessage(
     const QObject *context, std::function<void(const OnMessageCallbackResult &)> listener)
 {
-    d->addListener<OnMessageCallbackResult>(context, std::move(listener));
+    d->addListener<OnMessageCallbackResult>(context, std::move(listener), "SocketTask::onMessage");
 }
 
 /*!
@@ -854,7 +853,7 @@ void SocketTask::onMessage(
 void SocketTask::onError(
     const QObject *context, std::function<void(const OnErrorCallbackResult &)> listener)
 {
-    d->addListener<OnErrorCallbackResult>(context, std::move(listener));
+    d->addListener<OnErrorCallbackResult>(context, std::move(listener), "SocketTask::onError");
 }
 
 /*!
@@ -865,7 +864,13 @@ void SocketTask::onError(
 void SocketTask::onClose(
     const QObject *context, std::function<void(const OnCloseCallbackResult &)> listener)
 {
-    d->addListener<OnCloseCallbackResult>(context, std::move(listener));
+    d->addListener<OnCloseCallbackResult>(context, std::move(listener), "SocketTask::onClose");
+}
+
+void SocketTaskPrivate::warnNoContext(const char *function)
+{
+    qCWarning(
+        lcSocketTask, "%s: no context object (a listener needs a live one); not added", function);
 }
 
 /*!

@@ -87,11 +87,17 @@ public:
 
     template<typename Result> using Listener = std::function<void(const Result &)>;
     template<typename Result> void addListener(Listener<Result> &&listener);
-    // A listener that is not called once `context` is destroyed (Qt's connect() idiom).
+    // A listener that is not called once `context` is destroyed (Qt's connect() idiom); a null
+    // context adds nothing, with a warning naming `function`, as connect() warns.
+    static void warnNoContext(const char *function);
     template<typename Result>
-    void addListener(const QObject *context, Listener<Result> &&listener)
+    void addListener(const QObject *context, Listener<Result> &&listener, const char *function)
     {
-        if (!context || !listener)
+        if (!context) {
+            warnNoContext(function);
+            return;
+        }
+        if (!listener)
             return;
         addListener<Result>([context = QPointer<const QObject>(context),
                                 listener = std::move(listener)](const Result &result) {

@@ -306,6 +306,8 @@ SCENARIOS = {
     # Memory: a server that never reads.
     "ping-flood": then(ping_flood, wait=False),
     "not-reading": lambda c, h: (upgrade(c, h), never_read(c)),
+    # The closing handshake: a peer that reads everything and never answers a close frame.
+    "no-close-answer": lambda c, h: (upgrade(c, h), hold(c, 60)),
     # A ping's answer, then a message.
     "ping-then-text": then(frame(0x9, b"hi"), frame(0x1, "after ping")),
 }

@@ -10,7 +10,10 @@
 #include <QAuthenticator>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLibraryInfo>
+#include <QScopeGuard>
 #include <QTest>
+#include <QVersionNumber>
 
 #include <unistd.h>
 
@@ -57,6 +60,14 @@ QString refused(const QString &why)
     return QStringLiteral("error:connectSocket:fail ") + why;
 }
 
+// Qt 6.4's close() ends the connection right after writing its close frame, and the task
+// reports 1000 at once (measured); 6.8 and 6.11 wait for the peer's close frame, and the
+// closing deadline ends the wait.
+bool qtClosesAtOnce()
+{
+    return QLibraryInfo::version() < QVersionNumber(6, 5);
+}
+
 constexpr int testFrameTimeout = 300; // ms: the stall scenarios need not wait Qt's 5 s
 
 } // namespace
@@ -82,6 +93,8 @@ private Q_SLOTS:
     void pingFlood();
     void serverNotReading();
     void bufferedAmount();
+    void closingDeadline_peerNeverAnswers();
+    void closingDeadline_peerNeverReads();
     void heartbeatWithoutPongs();
     void heartbeatMetByAnyFrame();
     void auth_urlCredentials_data();
@@ -317,7 +330,7 @@ void tst_Hostile::pingFlood()
     figure("ping_flood_ms_to_limit", clock.elapsed());
     figure("ping_flood_peak_buffered_kib", peakBuffered / 1024);
     figure("ping_flood_rss_growth_kib", peak - before);
-#ifndef __SANITIZE_ADDRESS__
+#ifndef SOCKETTASK_SANITIZED
     // Bounded: the limit, plus Qt's read buffer of pings and allocator slack. (Under ASan its
     // quarantine holds freed memory back, and RSS says nothing; the events above still hold.)
     QVERIFY2(peak - before < 256 * 1024, qPrintable(QString::number(peak - before)));
@@ -356,6 +369,62 @@ void tst_Hostile::serverNotReading()
     figure("not_reading_messages_accepted", sent);
     figure("not_reading_rss_growth_kib", rssKiB() - before);
     QVERIFY(sent >= 8); // the limit, and what the kernel's buffers took
+}
+
+// close() to a peer that reads the close frame and never answers it: after closingTimeout()
+// the task aborts the connection, onClose 1006 with no onError (the user asked for the end), and
+// the task's slot is free again.
+void tst_Hostile::closingDeadline_peerNeverAnswers()
+{
+    QCOMPARE(SocketTask::closingTimeout(), 20000); // Firefox's; the option, shortened here
+    SocketTask::setClosingTimeout(300);
+    auto restore = qScopeGuard([] { SocketTask::setClosingTimeout(20000); });
+    EventLog log;
+    std::unique_ptr<SocketTask> task = openTask(url("no-close-answer"), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    QElapsedTimer clock;
+    clock.start();
+    task->close();
+    QCOMPARE(task->readyState(), SocketTask::CLOSING);
+    QTRY_VERIFY(log.closed());
+    figure("closing_deadline_never_answers_ms", clock.elapsed());
+    if (qtClosesAtOnce())
+        QCOMPARE(log.events, QStringList({ opened, "close:1000:" }));
+    else
+        QCOMPARE(log.events, QStringList({ opened, dropped }));
+    QCOMPARE(task->readyState(), SocketTask::CLOSED);
+    QVERIFY(clock.elapsed() < 10000); // not Qt's own, nor the peer's 60 s
+}
+
+// close() to a peer that stopped reading with our messages piled up: the close frame cannot
+// even be written. After closingTimeout() the task aborts: onClose 1006.
+void tst_Hostile::closingDeadline_peerNeverReads()
+{
+    SocketTask::setClosingTimeout(300);
+    auto restore = qScopeGuard([] { SocketTask::setClosingTimeout(20000); });
+    EventLog log;
+    std::unique_ptr<SocketTask> task = openTask(url("not-reading"), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    // Fill the kernel's buffers both ways until our writes stay in Qt's buffer.
+    const QByteArray chunk(256 * 1024, 'x');
+    QElapsedTimer filling;
+    filling.start();
+    while (task->bufferedAmount() < 2 * chunk.size() && filling.elapsed() < 10000) {
+        task->send(SocketTask::SendOption(chunk));
+        QTest::qWait(5);
+    }
+    QVERIFY(task->bufferedAmount() >= 2 * chunk.size());
+    QElapsedTimer clock;
+    clock.start();
+    task->close();
+    QTRY_VERIFY(log.closed());
+    figure("closing_deadline_never_reads_ms", clock.elapsed());
+    if (qtClosesAtOnce()) {
+        QCOMPARE(log.events, QStringList({ opened, "close:1000:" }));
+    } else {
+        QCOMPARE(log.events, QStringList({ opened, dropped }));
+        QVERIFY(clock.elapsed() >= 300);
+    }
 }
 
 void tst_Hostile::bufferedAmount()
