@@ -144,6 +144,45 @@ QString SocketTaskBackend::typeTag(const QJSValue &value) const
 
 QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
 {
+    Conversion conversion;
+    return toVariant(value, &conversion);
+}
+
+QString SocketTaskBackend::pastLimit(
+    const QJSValue &value, double length, const Conversion &conversion)
+{
+    bool containsItself = false;
+    for (const QJSValue &ancestor : conversion.ancestors)
+        containsItself = containsItself || ancestor.strictlyEquals(value);
+    return SocketTaskBinding::valueLimit(conversion.ancestors.size(), containsItself, length);
+}
+
+namespace {
+
+// Inside an Array or Object for the time of its conversion.
+class Inside
+{
+public:
+    Inside(QList<QJSValue> *ancestors, const QJSValue &value) : ancestors(ancestors)
+    {
+        ancestors->append(value);
+    }
+    ~Inside() { ancestors->removeLast(); }
+    Q_DISABLE_COPY_MOVE(Inside)
+
+private:
+    QList<QJSValue> *ancestors;
+};
+
+QVariant limited(const QString &type, const QString &why)
+{
+    return QVariant::fromValue(SocketTaskBinding::ScriptType { type, {}, why });
+}
+
+} // namespace
+
+QVariant SocketTaskBackend::toVariant(const QJSValue &value, Conversion *conversion) const
+{
     // Keep what the core's checks need: JavaScript's type, as a QVariant type.
     if (value.isUndefined())
         return {};
@@ -157,21 +196,33 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
         return value.toString();
     if (value.isCallable())
         return QVariant::fromValue(
-            SocketTaskBinding::ScriptType { QStringLiteral("Function"), {} });
+            SocketTaskBinding::ScriptType { QStringLiteral("Function"), {}, {} });
     if (value.isArray()) {
+        const double length = value.property(QStringLiteral("length")).toNumber();
+        const QString why = pastLimit(value, length, *conversion);
+        if (!why.isEmpty())
+            return limited(QStringLiteral("Array"), why);
+        const Inside inside(&conversion->ancestors, value);
         QVariantList list;
-        const int length = value.property(QStringLiteral("length")).toInt();
-        list.reserve(length);
-        for (int i = 0; i < length; ++i)
-            list.append(toVariant(value.property(quint32(i))));
+        list.reserve(qsizetype(length));
+        for (quint32 i = 0; i < quint32(length); ++i)
+            list.append(toVariant(value.property(i), conversion));
         return list;
     }
     if (isPlainObject(value)) {
+        QString why = pastLimit(value, 0, *conversion);
+        if (!why.isEmpty())
+            return limited(QStringLiteral("Object"), why);
+        const Inside inside(&conversion->ancestors, value);
         QVariantMap map;
         QJSValueIterator it(value);
         while (it.hasNext()) {
             it.next();
-            map.insert(it.name(), read(value, it.name()));
+            // Counted as it goes (no second walk): over the limit at its first extra property.
+            const QString tooLong = SocketTaskBinding::valueLimit(0, false, double(map.size()) + 1);
+            if (!tooLong.isEmpty())
+                return limited(QStringLiteral("Object"), tooLong);
+            map.insert(it.name(), read(value, it.name(), conversion));
         }
         return map;
     }
@@ -186,31 +237,47 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
     const QVariant native = value.toVariant(QJSValue::RetainJSObjects);
     if (native.metaType() != QMetaType::fromType<QJSValue>()) {
         if (native.canConvert<QVariantList>()) {
+            const QVariantList items = native.toList();
+            const QString why = pastLimit(value, double(items.size()), *conversion);
+            if (!why.isEmpty())
+                return limited(QStringLiteral("Array"), why);
+            const Inside inside(&conversion->ancestors, value);
             QVariantList list;
-            for (const QVariant &item : native.toList())
-                list.append(toVariant(m_engine->toScriptValue(item)));
+            for (const QVariant &item : items)
+                list.append(toVariant(m_engine->toScriptValue(item), conversion));
             return list;
         }
         if (native.canConvert<QVariantMap>()) {
-            QVariantMap map;
             const QVariantMap items = native.toMap();
+            const QString why = pastLimit(value, double(items.size()), *conversion);
+            if (!why.isEmpty())
+                return limited(QStringLiteral("Object"), why);
+            const Inside inside(&conversion->ancestors, value);
+            QVariantMap map;
             for (auto it = items.cbegin(); it != items.cend(); ++it)
-                map.insert(it.key(), toVariant(m_engine->toScriptValue(it.value())));
+                map.insert(it.key(), toVariant(m_engine->toScriptValue(it.value()), conversion));
             return map;
         }
     }
-    return QVariant::fromValue(SocketTaskBinding::ScriptType { typeTag(value), {} });
+    return QVariant::fromValue(SocketTaskBinding::ScriptType { typeTag(value), {}, {} });
 }
 
 QVariant SocketTaskBackend::read(const QJSValue &object, const QString &key) const
+{
+    Conversion conversion;
+    return read(object, key, &conversion);
+}
+
+QVariant SocketTaskBackend::read(
+    const QJSValue &object, const QString &key, Conversion *conversion) const
 {
     // QJSValue::property() would hand back what a throwing getter threw as if it were the
     // value; read through JavaScript to tell the two apart.
     const QJSValue pair = m_read.call({ object, key });
     if (!pair.property(0).toBool())
         return QVariant::fromValue(
-            SocketTaskBinding::ScriptType { QString(), pair.property(1).toString() });
-    return toVariant(pair.property(1));
+            SocketTaskBinding::ScriptType { QString(), pair.property(1).toString(), {} });
+    return toVariant(pair.property(1), conversion);
 }
 
 QVariant SocketTaskBackend::toData(const QJSValue &option, const QJSValue &data) const

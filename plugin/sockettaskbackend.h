@@ -88,6 +88,15 @@ Q_SIGNALS:
     void maxConcurrentTasksChanged();
 
 private:
+    // One conversion from JavaScript: the Arrays and Objects it is inside (ErrMsg's limits).
+    struct Conversion
+    {
+        QList<QJSValue> ancestors;
+    };
+    QVariant toVariant(const QJSValue &value, Conversion *conversion) const;
+    QVariant read(const QJSValue &object, const QString &key, Conversion *conversion) const;
+    // Why `value` (an Array or Object) is not converted, or an empty string.
+    static QString pastLimit(const QJSValue &value, double length, const Conversion &conversion);
     explicit SocketTaskBackend(QJSEngine *engine);
     QJSValue makeTask(const QJSValue &options, CallRecord *record);
     bool takeHeard(const QJSValue &result) const;

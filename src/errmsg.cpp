@@ -115,6 +115,8 @@ QString shouldBe(
     // A value whose getter threw never has the expected type: say what it threw instead.
     if (actual.metaType() == QMetaType::fromType<SocketTaskBinding::ScriptType>()) {
         const auto script = actual.value<SocketTaskBinding::ScriptType>();
+        if (!script.limit.isEmpty())
+            return prefix + what + QLatin1Char(' ') + script.limit;
         if (!script.exception.isEmpty())
             return prefix + what + QStringLiteral(" threw ") + script.exception;
     }
@@ -312,6 +314,19 @@ QString connectionFailed(const QString &why)
 QString messageTooBig(qint64 limit)
 {
     return connectionFailed(QStringLiteral("incoming message larger than %1 bytes").arg(limit));
+}
+
+QString checkValueLimits(qsizetype depth, bool containsItself, double length)
+{
+    if (containsItself)
+        return QStringLiteral("contains itself");
+    if (depth >= maxValueDepth)
+        return QStringLiteral("is nested more than %1 levels deep").arg(maxValueDepth);
+    if (length > double(maxValueLength))
+        return QStringLiteral("has %1 elements, more than %2")
+            .arg(QString::number(length, 'f', 0))
+            .arg(maxValueLength);
+    return {};
 }
 
 QString tooMuchWaiting(qint64 limit)

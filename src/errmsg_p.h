@@ -61,6 +61,15 @@ inline const QString heartbeatTimedOut = QStringLiteral("heartbeat timeout");
 // A send refused because the write buffer is over its limit.
 QString sendBufferFull(qint64 limit);
 
+// The limits of a JavaScript value's conversion (the QML API): a value past one is not read
+// further, and its check's errMsg says which (e.g. "parameter.protocols has 500000000
+// elements, more than 1048576"). Unknown options are ignored as before, whatever they hold.
+constexpr int maxValueDepth = 64; // Arrays and Objects inside one another
+constexpr qint64 maxValueLength = 1 << 20; // elements of an Array, properties of an Object
+// Why an Array or Object inside `depth` others, with `length` elements, is not converted, or
+// an empty string.
+QString checkValueLimits(qsizetype depth, bool containsItself, double length);
+
 // What connectSocket's checks 1..6 produce when they pass.
 struct ConnectRequest
 {

@@ -42,6 +42,11 @@ void SocketTaskBinding::close(
     });
 }
 
+QString SocketTaskBinding::valueLimit(qsizetype depth, bool containsItself, double length)
+{
+    return ErrMsg::checkValueLimits(depth, containsItself, length);
+}
+
 namespace {
 
 // WeChat's one-socket functions: the call on the task, or "not connected" when there is none

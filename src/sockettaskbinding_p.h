@@ -19,7 +19,12 @@ public:
     {
         QString name;
         QString exception; // set when reading the value threw: what it threw
+        QString limit; // set when converting it stopped at a limit (ErrMsg::maxValueDepth...)
     };
+
+    // The limits of converting a JavaScript value (ErrMsg::checkValueLimits): why an Array or
+    // Object inside `depth` others, with `length` elements, is not converted, or "".
+    static QString valueLimit(qsizetype depth, bool containsItself, double length);
 
     // The names of connectSocket's options, in the order they are checked.
     static const QStringList &connectOptionNames();

@@ -284,10 +284,17 @@ void WebSocketAdapter::watchWrites()
     if (m_watchingWrites || !m_wire)
         return;
     m_watchingWrites = true;
-    QObject::connect(m_wire, &QIODevice::bytesWritten, m_owner, [this] {
+    auto wrote = [this] {
         if (!m_closing)
             m_listener->socketWrote();
-    });
+    };
+    // Over TLS, bytesWritten says the bytes were encrypted, and comes before they even count
+    // in encryptedBytesToWrite(): only encryptedBytesWritten says they reached the network.
+    if (m_isTls)
+        QObject::connect(
+            static_cast<QSslSocket *>(m_wire), &QSslSocket::encryptedBytesWritten, m_owner, wrote);
+    else
+        QObject::connect(m_wire, &QIODevice::bytesWritten, m_owner, wrote);
 }
 
 void WebSocketAdapter::close(int code, const QString &reason)

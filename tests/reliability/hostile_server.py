@@ -7,6 +7,7 @@
 import base64
 import hashlib
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -113,6 +114,17 @@ def hold(conn, seconds=30):
     conn.settimeout(seconds)
     try:
         conn.recv(1, socket.MSG_PEEK)
+        while conn.recv(65536):
+            pass
+    except OSError:
+        pass
+
+
+def read_late(conn, seconds=1.0):
+    """Reads nothing for `seconds`, then everything until the client goes away (TLS too)."""
+    time.sleep(seconds)
+    conn.settimeout(60)
+    try:
         while conn.recv(65536):
             pass
     except OSError:
@@ -306,6 +318,8 @@ SCENARIOS = {
     # Memory: a server that never reads.
     "ping-flood": then(ping_flood, wait=False),
     "not-reading": lambda c, h: (upgrade(c, h), never_read(c)),
+    # Backpressure: reads nothing for a second, then everything (tst_faults, over TLS).
+    "read-late": lambda c, h: (upgrade(c, h), read_late(c)),
     # The closing handshake: a peer that reads everything and never answers a close frame.
     "no-close-answer": lambda c, h: (upgrade(c, h), hold(c, 60)),
     # A ping's answer, then a message.
@@ -313,8 +327,10 @@ SCENARIOS = {
 }
 
 
-def serve(conn):
+def serve(conn, tls=None):
     try:
+        if tls is not None:
+            conn = tls.wrap_socket(conn, server_side=True)
         path, headers = read_request(conn)
         if path is None:
             return
@@ -330,6 +346,11 @@ def serve(conn):
 
 
 def main():
+    # --tls CERT KEY: every connection is TLS (wss://) with that certificate.
+    tls = None
+    if len(sys.argv) > 3 and sys.argv[1] == "--tls":
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(sys.argv[2], sys.argv[3])
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", 0))
@@ -339,7 +360,7 @@ def main():
         print("SCENARIOS " + " ".join(sorted(SCENARIOS)), flush=True)
     while True:
         conn, _ = server.accept()
-        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+        threading.Thread(target=serve, args=(conn, tls), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 // "FIGURE name value" lines; docs/reliability.md quotes them.
 #include <SocketTask>
 
+#include "pythonpeer.h"
 #include "testserver.h"
 
 #include <QDir>
@@ -10,7 +11,9 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSslKey>
+#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -241,6 +244,41 @@ private Q_SLOTS:
             QCOMPARE(serverConnections, 0); // no WebSocket, so no application data, went through
             QCOMPARE(serverReceived.size(), 0);
         }
+    }
+
+    // Backpressure over TLS: QSslSocket's bytesWritten says bytes were encrypted, not sent.
+    // A peer that reads nothing for a second: bufferedAmount() counts the encrypted bytes
+    // still waiting, and bufferedAmountLow comes once they reached the network.
+    void tlsBufferedAmountLow()
+    {
+        QVERIFY(makeCertificates());
+        PythonPeer peer(QStringLiteral("hostile_server.py"),
+            { "--tls", m_pki.filePath("localhost.crt"), m_pki.filePath("localhost.key") });
+        QVERIFY2(peer.port() > 0, "hostile_server.py --tls did not start");
+        SocketTask::ConnectOption option;
+        option.setUrl(QUrl(QStringLiteral("wss://127.0.0.1:%1/read-late").arg(peer.port())));
+        option.setCaCertificates(QSslCertificate::fromPath(m_pki.filePath("ca.crt")));
+        Log log;
+        std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
+        log.attach(task.get());
+        QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+        const qint64 threshold = 64 * 1024;
+        task->setBufferedAmountLowThreshold(threshold);
+        QSignalSpy low(task.get(), &SocketTask::bufferedAmountLow);
+        const QByteArray big(16 * 1024 * 1024, 'b'); // more than loopback's kernel buffers
+        QVERIFY(task->send(big));
+        QSslSocket *tls = task->ws()->findChild<QSslSocket *>();
+        QVERIFY(tls);
+        // Qt encrypts all of it at once; the peer does not read yet: it waits encrypted.
+        QTRY_VERIFY(tls->bytesToWrite() == 0 && tls->encryptedBytesToWrite() > threshold);
+        QVERIFY(task->bufferedAmount() > threshold);
+        QCOMPARE(low.size(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(low.size(), 1, 20000); // the peer reads after a second
+        QVERIFY2(low.at(0).at(0).toLongLong() <= threshold, qPrintable(low.at(0).at(0).toString()));
+        QVERIFY(task->bufferedAmount() <= threshold);
+        task->close();
+        QTRY_VERIFY(log.closed());
+        QCOMPARE(log.events.first(), QStringLiteral("open"));
     }
 
     void load_1000ConcurrentTasks()

@@ -86,7 +86,7 @@ void tst_Connect::connectSocket_checks_data()
     };
     auto withHeader = [&](const QVariantMap &header) { return with("header", header); };
     const QVariant function
-        = QVariant::fromValue(SocketTaskBinding::ScriptType { QStringLiteral("Function"), {} });
+        = QVariant::fromValue(SocketTaskBinding::ScriptType { QStringLiteral("Function"), {}, {} });
 
     // 1. options
     QTest::newRow("options undefined")

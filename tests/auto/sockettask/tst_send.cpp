@@ -113,7 +113,7 @@ void tst_Send::send_dataType_data()
     QTest::newRow("array") << QVariant(QVariantList { 1 }) << "Array";
     QTest::newRow("object") << QVariant(QVariantMap { { "a", 1 } }) << "Object";
     QTest::newRow("function") << QVariant::fromValue(SocketTaskBinding::ScriptType {
-        "Function", {} }) << "Function";
+        "Function", {}, {} }) << "Function";
 }
 
 void tst_Send::send_dataType()

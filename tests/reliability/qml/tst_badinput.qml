@@ -348,6 +348,65 @@ TestCase {
             }];
     }
 
+    // Values that would exhaust the conversion to C++ (ErrMsg::checkValueLimits): a value that
+    // contains itself, one nested deeper than 64 levels, an Array longer than 1048576. Where a
+    // check reads it, its errMsg says which limit; an option nobody reads is ignored, as on
+    // every platform, without reading it to the end.
+    function test_valueLimits() {
+        const cyclic = {
+            "name": "ctx"
+        };
+        cyclic.self = cyclic;
+        let deep = [];
+        for (let i = 0; i < 100000; ++i)
+            deep = [deep];
+        const huge = new Array(5e8);
+
+        const header = {};
+        header.self = header;
+        for (const [options, errMsg] of [[{
+                        "header": header
+                    }, cp + "parameter.header[\"self\"] contains itself"], [{
+                        "protocols": huge
+                    }, cp + "parameter.protocols has 500000000 elements, more than 1048576"], [{
+                        "protocols": deep
+                    }, cp + "parameter.protocols[0] should be String instead of Array"]]) {
+            const box = settle(Taro.connectSocket(Object.assign({
+                            "url": server.urlString()
+                        }, options)));
+            verify(!box.ok);
+            compare(box.value.errMsg, errMsg);
+            compare(TestHelper.liveTaskCount(), 0, "no task was made");
+        }
+
+        const task = openTask();
+        for (const [data, errMsg] of [[huge, "has 500000000 elements, more than 1048576"], [deep, "should be String or ArrayBuffer instead of Array"], [[cyclic], "should be String or ArrayBuffer instead of Array"]]) {
+            const box = settle(task.send({
+                        "data": data
+                    }));
+            verify(!box.ok);
+            compare(box.value.errMsg, "sendSocketMessage:fail parameter error: parameter.data " + errMsg);
+        }
+        echoes(task); // the task keeps working
+
+        // Unknown options: ignored, whatever they hold
+        verify(settle(task.send({
+                        "data": "with a context",
+                        "ctx": cyclic,
+                        "deep": deep,
+                        "huge": huge
+                    })).ok);
+        const closing = settle(task.close({
+                    "code": 1000,
+                    "ctx": cyclic,
+                    "deep": deep,
+                    "huge": huge
+                }));
+        verify(closing.ok);
+        tryCompare(task, "readyState", SocketTask.CLOSED);
+        opened.splice(opened.indexOf(task), 1); // closed already: cleanup() leaves it
+    }
+
     function test_badInput(data) {
         let errMsg = "";
         if (data.api === "connect" || data.api === "connect-raw") {
