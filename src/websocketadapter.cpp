@@ -2,6 +2,7 @@
 #include "websocketadapter_p.h"
 
 #include "options_p.h"
+#include "sockettask_logging_p.h"
 
 #include <QAbstractSocket>
 #include <QNetworkRequest>
@@ -64,8 +65,15 @@ void WebSocketAdapter::open(QObject *owner, Listener *listener,
 void WebSocketAdapter::watchWire()
 {
     m_wire = m_ws->findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
-    if (!m_wire)
-        return; // open() failed at once (its error is on its way)
+    if (!m_wire) {
+        // open() failed at once (its error is on its way), or Qt changed (tst_qtfacts).
+        if (m_ws->state() != QAbstractSocket::UnconnectedState)
+            qCWarning(lcSocketTask,
+                "QWebSocket made no QTcpSocket child in open(): the wire checks, bufferedAmount "
+                "and the write limit are off (Qt %s)",
+                qVersion());
+        return;
+    }
     m_isTls = qobject_cast<QSslSocket *>(m_wire) != nullptr;
     // From the TCP connection on, before any byte of the response can arrive.
     QObject::connect(

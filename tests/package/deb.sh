@@ -59,8 +59,11 @@ grep -q 'libc6' <<<"$depends" || { echo "FAIL: no shlibs dependency on libc6"; e
 grep -q 'qml' <<<"$depends" && { echo "FAIL: the runtime library depends on QML"; exit 1; }
 # (Each output is read whole before it is searched: grep -q in a pipe may stop its writer.)
 qml_depends=$(dpkg-deb -f "$work/qml6-module-sockettask_${version}_${arch}.deb" Depends)
-grep -q 'libsockettask1' <<<"$qml_depends" ||
-    { echo "FAIL: the QML module does not depend on libsockettask1"; exit 1; }
+# The plugin uses the library's private exported classes (SocketTaskBinding...): only the
+# library of the same build will do.
+echo "qml6-module-sockettask Depends: $qml_depends"
+grep -q "libsockettask1 (= $version)" <<<"$qml_depends" ||
+    { echo "FAIL: the QML module does not depend on libsockettask1 (= $version)"; exit 1; }
 # Stripped, with the debug symbols in the -dbgsym package (found by build id).
 dbgsym=$(ls "$work"/libsockettask1-dbgsym_"${version}"_"${arch}".*deb)
 echo "debug symbols in $(basename "$dbgsym")"

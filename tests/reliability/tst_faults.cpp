@@ -269,8 +269,9 @@ private Q_SLOTS:
         QVERIFY(task->send(big));
         QSslSocket *tls = task->ws()->findChild<QSslSocket *>();
         QVERIFY(tls);
-        // Qt encrypts all of it at once; the peer does not read yet: it waits encrypted.
-        QTRY_VERIFY(tls->bytesToWrite() == 0 && tls->encryptedBytesToWrite() > threshold);
+        // The peer does not read yet: bytes wait encrypted (Qt 6.4 encrypts all of it at
+        // once, 6.8 as the network takes it).
+        QTRY_VERIFY(tls->encryptedBytesToWrite() > 0);
         QVERIFY(task->bufferedAmount() > threshold);
         QCOMPARE(low.size(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(low.size(), 1, 20000); // the peer reads after a second

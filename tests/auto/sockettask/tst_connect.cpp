@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include <QAbstractEventDispatcher>
 #include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -377,8 +378,22 @@ void tst_Connect::connectSocket_timeoutZeroMeansNone()
     option.setTimeout(0);
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(option, &log);
-    QTRY_COMPARE(server.rawRequests.size(), 1);
-    QTest::qWait(500);
+    // A task with the default (60 s) holds a deadline timer; one with 0 holds none.
+    std::unique_ptr<SocketTask> byDefault(SocketTask::connectSocket(optionFor(server.url())));
+    auto intervals = [](QObject *task) {
+        QList<int> ms;
+        for (const auto &timer : QAbstractEventDispatcher::instance()->registeredTimers(task))
+            ms << timer.interval;
+        return ms;
+    };
+    QTRY_COMPARE(server.rawRequests.size(), 2);
+    QCOMPARE(intervals(byDefault.get()), QList<int>({ 60000 }));
+    QCOMPARE(intervals(task.get()), QList<int>());
+    // And a short deadline's task, as the sentinel: it times out; this one goes on waiting.
+    option.setTimeout(200);
+    EventLog sentinelLog;
+    std::unique_ptr<SocketTask> sentinel = recordedTask(option, &sentinelLog);
+    QTRY_VERIFY(sentinelLog.closed());
     QCOMPARE(task->readyState(), SocketTask::CONNECTING);
     QCOMPARE(log.events, QStringList());
 }

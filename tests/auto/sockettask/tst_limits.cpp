@@ -120,13 +120,15 @@ void tst_Limits::destroy_open_sendsGoingAway()
     auto *task = SocketTask::connectSocket(optionFor(server.url()));
     EventLog log;
     log.attach(task);
+    const auto listenersAlive = std::make_shared<int>();
+    task->onClose([listenersAlive](const auto &) {});
     QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
     delete task;
+    QCOMPARE(log.events, QStringList({ "open" })); // nothing heard inside the deletion
+    QCOMPARE(listenersAlive.use_count(), 1); // and the listeners went with the task
     QCOMPARE(SocketTask::liveTaskCount(), 0);
     QTRY_COMPARE(server.closes.size(), 1);
     QCOMPARE(server.closes.first().code, 1001);
-    handlePostedEvents();
-    QCOMPARE(log.events, QStringList({ "open" }));
 }
 
 void tst_Limits::destroy_connecting_freesSlot()
@@ -135,11 +137,13 @@ void tst_Limits::destroy_connecting_freesSlot()
     auto *task = SocketTask::connectSocket(optionFor(server.url()));
     EventLog log;
     log.attach(task);
+    const auto listenersAlive = std::make_shared<int>();
+    task->onError([listenersAlive](const auto &) {});
     QCOMPARE(SocketTask::liveTaskCount(), 1);
     delete task;
+    QCOMPARE(log.events, QStringList()); // nothing heard inside the deletion
+    QCOMPARE(listenersAlive.use_count(), 1);
     QCOMPARE(SocketTask::liveTaskCount(), 0);
-    handlePostedEvents();
-    QCOMPARE(log.events, QStringList());
 }
 
 void tst_Limits::incomingLimit()

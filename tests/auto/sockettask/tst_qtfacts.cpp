@@ -6,6 +6,7 @@
 #include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void fact_noCloseWarningWhileConnecting();
     void fact_sendAfterDropBeforeOnClose();
     void fact_invalidUrlRejectedBeforeOpen();
+    void fact_socketIsADirectChildMadeInOpen();
 };
 
 void tst_QtFacts::fact_freshWebSocketPerTask()
@@ -40,10 +42,41 @@ void tst_QtFacts::fact_freshWebSocketPerTask()
     TestServer refusing(TestServer::Refuse403);
     EventLog secondLog;
     std::unique_ptr<SocketTask> second = recordedTask(optionFor(refusing.url()), &secondLog);
-    QVERIFY(first->ws() != second->ws());
     QTRY_VERIFY(secondLog.closed());
     QCOMPARE(secondLog.close.code, 1006);
     QCOMPARE(secondLog.close.reason, QString());
+
+    // The trap itself, on one raw QWebSocket: what the first connection's close said is still
+    // there after a second open() failed.
+    QWebSocket raw;
+    QSignalSpy disconnected(&raw, &QWebSocket::disconnected);
+    raw.open(peer.url());
+    QTRY_COMPARE(disconnected.size(), 1);
+    QCOMPARE(int(raw.closeCode()), 4000);
+    const QString before = raw.errorString();
+    raw.open(refusing.url());
+    QTRY_VERIFY(raw.errorString() != before); // the 403 (Qt 6.4 stays ConnectingState)
+    QCOMPARE(int(raw.closeCode()), 4000);
+    QCOMPARE(raw.closeReason(), QStringLiteral("bye"));
+}
+
+// WebSocketAdapter reads the wire through the QTcpSocket (or QSslSocket) that QWebSocket makes
+// in open(), as its direct child, and connects to it after Qt did. Were that to change, the
+// wire checks, bufferedAmount and the write limit would stop: the adapter warns, and this
+// fails first.
+void tst_QtFacts::fact_socketIsADirectChildMadeInOpen()
+{
+    TestServer server(TestServer::Echo);
+    QWebSocket raw;
+    QCOMPARE(raw.findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly), nullptr);
+    raw.open(server.url());
+    QVERIFY(raw.findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly));
+    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+    EventLog log;
+    std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    QVERIFY(task->send(QByteArray(1000, 'x')));
+    QCOMPARE(task->bufferedAmount(), 1000 + 8); // counted from that socket
 }
 
 void tst_QtFacts::fact_noCloseWarningWhileConnecting()
@@ -91,8 +124,10 @@ void tst_QtFacts::fact_invalidUrlRejectedBeforeOpen()
     QCOMPARE(SocketTaskBinding::connectSocket(looseOptionFor(http), calls.callbacks()), nullptr);
     QCOMPARE(calls.results.at(0).errMsg,
         QStringLiteral("connectSocket:fail request:fail invalid url \"%1\"").arg(http.toString()));
-    QTest::qWait(50);
-    QCOMPARE(server.connections, 0);
+    // The sentinel: a connection made after it reaches the server, alone.
+    QTcpSocket after;
+    after.connectToHost(QHostAddress::LocalHost, server.url().port());
+    QTRY_COMPARE(server.connections, 1);
 }
 
 QTEST_GUILESS_MAIN(tst_QtFacts)

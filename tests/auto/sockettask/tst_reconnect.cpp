@@ -336,7 +336,10 @@ void tst_Reconnect::stop_whileOpen()
     QTRY_COMPARE(log.count("close 1000"), 1);
     QTRY_COMPARE(server.closeCount(), 1);
     QCOMPARE(server.closeCodeAt(0), 1000);
-    QTest::qWait(60); // three waits' worth: no attempt follows
+    // No attempt can follow: no wait is running, and nothing is posted.
+    QCOMPARE(reconnector.remainingTime(), -1);
+    handlePostedEvents();
+    QCOMPARE(reconnector.remainingTime(), -1);
     QCOMPARE(log.events, QStringList({ "task", "open", "close 1000" }));
 }
 
@@ -354,7 +357,8 @@ void tst_Reconnect::stop_whileWaiting()
     reconnector.stop();
     QCOMPARE(reconnector.remainingTime(), -1);
     QCOMPARE(reconnector.attempt(), 0);
-    QTest::qWait(700);
+    handlePostedEvents(); // and what stop() may have posted: still no attempt, no wait
+    QCOMPARE(reconnector.remainingTime(), -1);
     QCOMPARE(log.events, QStringList({ "task", "close 1006", "reconnecting 1" }));
 }
 

@@ -313,14 +313,16 @@ void tst_Send::bufferedAmountLow()
     QTRY_COMPARE_WITH_TIMEOUT(low.size(), 1, 10000);
     QVERIFY2(low.at(0).at(0).toLongLong() <= threshold, qPrintable(low.at(0).at(0).toString()));
     QVERIFY(task->send(QByteArray(1024, 's'))); // stays under the threshold
-    QTest::qWait(100);
+    QTRY_COMPARE(task->bufferedAmount(), qint64(0));
+    handlePostedEvents(); // what the last write posted
     QCOMPARE(low.size(), 1);
     QVERIFY(task->send(big)); // over again: once more
     QTRY_COMPARE_WITH_TIMEOUT(low.size(), 2, 10000);
     task->setBufferedAmountLowThreshold(-5);
     QCOMPARE(task->bufferedAmountLowThreshold(), qint64(-1));
     QVERIFY(task->send(big));
-    QTest::qWait(300);
+    QTRY_COMPARE_WITH_TIMEOUT(task->bufferedAmount(), qint64(0), 10000);
+    handlePostedEvents();
     QCOMPARE(low.size(), 2);
     task->close();
     QTRY_VERIFY(log.closed());
