@@ -558,7 +558,8 @@ void QmlSocketTask::activate()
         return;
     }
     if (!m_element->reconnector) {
-        m_element->reconnector = std::make_unique<SocketTaskReconnector>();
+        // A child too (deleted by its unique_ptr first): the element's object tree shows it.
+        m_element->reconnector = std::make_unique<SocketTaskReconnector>(this);
         SocketTaskReconnector *reconnector = m_element->reconnector.get();
         SocketTaskBinding::setConnector(reconnector, [this](QString *failure) -> SocketTask * {
             connectElement();

@@ -9,6 +9,7 @@
 #include "pythonpeer.h"
 #include "testserver.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QMetaEnum>
 #include <QPointer>
@@ -76,6 +77,18 @@ public:
     // Whether this Qt answers a server's 401 itself (QWebSocket::authenticationRequired, 6.6+).
     Q_INVOKABLE bool qtAnswersChallenges() const { return QT_VERSION >= QT_VERSION_CHECK(6, 6, 0); }
     Q_INVOKABLE int liveTaskCount() const { return SocketTask::liveTaskCount(); }
+    // The timers running on `object` and the objects under it (a reconnect's wait, a task's
+    // deadline): none means nothing of theirs can still happen by itself.
+    Q_INVOKABLE int runningTimers(QObject *object) const
+    {
+        if (!object)
+            return 0;
+        auto *dispatcher = QAbstractEventDispatcher::instance();
+        int count = int(dispatcher->registeredTimers(object).size());
+        for (QObject *child : object->findChildren<QObject *>())
+            count += int(dispatcher->registeredTimers(child).size());
+        return count;
+    }
     // The core's limit, set and read from C++ as a Widgets part of an app would.
     Q_INVOKABLE void setMaxConcurrentTasks(int limit) { SocketTask::setMaxConcurrentTasks(limit); }
     Q_INVOKABLE int maxConcurrentTasks() const { return SocketTask::maxConcurrentTasks(); }

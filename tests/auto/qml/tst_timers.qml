@@ -58,7 +58,12 @@ TestCase {
         // clearTimeout and clearInterval share the ids, as in a browser
         const other = setInterval(() => log.push("other"), 5);
         clearTimeout(other);
-        wait(100);
+        tryCompare(log, "length", 3);
+        // The sentinel, set after the third tick: by then the other interval would have
+        // ticked several times, and the cleared timeout long run.
+        const sentinel = [];
+        setTimeout(() => sentinel.push("ran"), 30);
+        tryCompare(sentinel, "length", 1);
         compare(log, ["tick", "tick", "tick"]);
     }
 
@@ -100,7 +105,9 @@ TestCase {
         task.close();
         tryCompare(task, "readyState", SocketTask.CLOSED);
         const count = log.length;
-        wait(50);
+        const sentinel = []; // three of the keepalive's 10 ms periods
+        setTimeout(() => sentinel.push("ran"), 30);
+        tryCompare(sentinel, "length", 1);
         compare(log.length, count, "cleared in onClose");
     }
 
