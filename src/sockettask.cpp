@@ -355,13 +355,33 @@ void SocketTaskPrivate::releaseLiveSlot()
 void SocketTaskPrivate::destroy()
 {
     // Destroyed by code that a listener runs (a nested event loop): the listeners, and what
-    // they captured, live until that code has returned.
-    if (events.isRunningUserCode())
-        events.keepUntilUnwound(std::make_shared<decltype(allListeners)>(std::move(allListeners)));
+    // they captured, live until that code has returned; so does a QWebSocket whose own code is
+    // on the stack below it (a deleteLater() from inside a nested loop would run in that loop).
+    struct Leftovers
+    {
+        decltype(SocketTaskPrivate::allListeners) listeners;
+        QPointer<QWebSocket> busySocket;
+        ~Leftovers()
+        {
+            if (busySocket)
+                busySocket->deleteLater();
+        }
+    };
+    std::shared_ptr<Leftovers> leftovers;
+    if (events.isRunningUserCode()) {
+        leftovers = std::make_shared<Leftovers>();
+        leftovers->listeners = std::move(allListeners);
+        events.keepUntilUnwound(leftovers);
+    }
     // Listeners that are running learn that the task is gone; none runs after this.
     const bool insideSocketSignal = events.kill();
     releaseLiveSlot();
-    socket.destroy(insideSocketSignal);
+    if (QWebSocket *busy = socket.destroy(insideSocketSignal)) {
+        if (leftovers)
+            leftovers->busySocket = busy;
+        else
+            busy->deleteLater();
+    }
 }
 
 QString SocketTaskPrivate::doSend(const QVariant &data)

@@ -331,10 +331,10 @@ void WebSocketAdapter::stopListening()
     QObject::disconnect(m_ws, nullptr, m_owner, nullptr);
 }
 
-void WebSocketAdapter::destroy(bool insideItsSignal)
+QWebSocket *WebSocketAdapter::destroy(bool insideItsSignal)
 {
     if (!m_ws)
-        return;
+        return nullptr;
     // A dying QWebSocket emits disconnected & co. synchronously: stop listening first.
     stopListening();
     if (m_ws->state() == QAbstractSocket::ConnectedState)
@@ -342,11 +342,11 @@ void WebSocketAdapter::destroy(bool insideItsSignal)
     else
         m_ws->abort();
     m_ws->setParent(nullptr);
-    if (insideItsSignal)
-        m_ws->deleteLater();
-    else
+    QWebSocket *const busy = insideItsSignal ? m_ws : nullptr;
+    if (!insideItsSignal)
         delete m_ws;
     m_ws = nullptr;
+    return busy;
 }
 
 QString WebSocketAdapter::subprotocol() const

@@ -81,7 +81,9 @@ public:
     void stopListening();
     // For a task that is destroyed: close an open connection with 1001 (going away), and
     // delete the socket, later if it is inside one of its own signals now.
-    void destroy(bool insideItsSignal);
+    // Closes and lets go of the QWebSocket. Inside its signal (Qt's code still on the stack),
+    // it is not deleted but returned, for the caller to deleteLater once that code unwound.
+    QWebSocket *destroy(bool insideItsSignal);
 
     QString subprotocol() const;
     int closeCode() const;
