@@ -7,9 +7,11 @@
 #include <QHash>
 #include <QJSEngine>
 #include <QJSValueIterator>
+
 #include <QLoggingCategory>
 #include <QQmlEngine>
 #include <QTimer>
+#include <algorithm>
 
 #include <stdexcept>
 
@@ -151,9 +153,9 @@ QVariant SocketTaskBackend::toVariant(const QJSValue &value) const
 QString SocketTaskBackend::pastLimit(
     const QJSValue &value, double length, const Conversion &conversion)
 {
-    bool containsItself = false;
-    for (const QJSValue &ancestor : conversion.ancestors)
-        containsItself = containsItself || ancestor.strictlyEquals(value);
+    const bool containsItself
+        = std::any_of(conversion.ancestors.cbegin(), conversion.ancestors.cend(),
+            [&value](const QJSValue &ancestor) { return ancestor.strictlyEquals(value); });
     return SocketTaskBinding::valueLimit(conversion.ancestors.size(), containsItself, length);
 }
 

@@ -49,27 +49,29 @@ public:
     };
 
     // A call of the user (connectSocket/send/close): events that happen meanwhile wait until
-    // it returns. A slot it reaches may destroy the task: isDead() tells.
+    // it returns. Where a slot reached inside may destroy the task (readyStateChanged in
+    // close()), pass the Guard that tells, declared before the scope; the hot paths (each
+    // message written) pass none and pay nothing for it.
     class CallScope
     {
     public:
-        explicit CallScope(EventQueue *queue) : queue(queue), guard(queue, false)
+        explicit CallScope(EventQueue *queue, const Guard *guard = nullptr)
+            : queue(queue), guard(guard)
         {
             ++queue->callDepth;
         }
         ~CallScope()
         {
-            if (guard.isDead())
+            if (guard && guard->isDead())
                 return;
             --queue->callDepth;
             queue->resumeIfIdle();
         }
         Q_DISABLE_COPY_MOVE(CallScope)
-        bool isDead() const { return guard.isDead(); }
 
     private:
         EventQueue *queue;
-        Guard guard;
+        const Guard *guard;
     };
 
     EventQueue(QObject *context, Receiver *receiver) : context(context), receiver(receiver) { }

@@ -376,12 +376,9 @@ void SocketTaskPrivate::destroy()
     // Listeners that are running learn that the task is gone; none runs after this.
     const bool insideSocketSignal = events.kill();
     releaseLiveSlot();
-    if (QWebSocket *busy = socket.destroy(insideSocketSignal)) {
-        if (leftovers)
-            leftovers->busySocket = busy;
-        else
-            busy->deleteLater();
-    }
+    // Inside its signal means inside a Guard: user code runs, and the leftovers exist.
+    if (QWebSocket *busy = socket.destroy(insideSocketSignal))
+        leftovers->busySocket = busy;
 }
 
 QString SocketTaskPrivate::doSend(const QVariant &data)
@@ -485,7 +482,8 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
         return ErrMsg::closeNotConnected;
     if (state == SocketTask::CLOSING || isOver())
         return ErrMsg::closeOk;
-    Events::CallScope scope(&events);
+    Guard guard(&events, false); // a slot of readyStateChanged may destroy the task
+    Events::CallScope scope(&events, &guard);
     if (state == SocketTask::CONNECTING) {
         // The attempt is aborted, with 1006 and no onError; forget what the handshake may
         // already have queued (the user never saw OPEN).
@@ -494,7 +492,7 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
         failConnection();
     } else {
         setState(SocketTask::CLOSING);
-        if (scope.isDead()) // a slot of readyStateChanged destroyed the task
+        if (guard.isDead())
             return ErrMsg::closeOk;
         timeout.start(s_closingTimeout.load(), q); // the peer's close frame, or we abort
         socket.close(code, reason);

@@ -61,17 +61,13 @@ public:
     {
         SocketTaskPrivate *const d = get(task);
         const int taskId = d->id;
-        QString result;
-        {
-            Guard guard(&d->events, false);
-            result = work(d);
-            if (guard.isDead()) {
-                const bool ok = ErrMsg::isOk(result);
-                report(callbacks, { result, 0 }, ok, taskId);
-                return ok;
-            }
-        }
-        return d->finishCall(result, callbacks);
+        Guard guard(&d->events, false);
+        const QString result = work(d);
+        if (!guard.isDead())
+            return d->finishCall(result, callbacks);
+        const bool ok = ErrMsg::isOk(result);
+        report(callbacks, { result, 0 }, ok, taskId);
+        return ok;
     }
     static void report(const SocketTask::Callbacks &callbacks,
         const SocketTask::CallbackResult &result, bool ok, int taskId);

@@ -24,11 +24,13 @@ bool SocketTaskBinding::sendData(
 void SocketTaskBinding::send(
     SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks)
 {
-    SocketTaskPrivate::call(task, callbacks, [&option](SocketTaskPrivate *d) {
-        QVariant data;
-        const QString result = ErrMsg::checkSendOption(option, &data);
-        return result.isEmpty() ? d->doSend(data) : result;
-    });
+    // No slot runs inside doSend (what the socket does waits for the event loop): only
+    // finishCall's errMsgChanged may destroy the task, and finishCall allows for that.
+    QVariant data;
+    QString result = ErrMsg::checkSendOption(option, &data);
+    if (result.isEmpty())
+        result = SocketTaskPrivate::get(task)->doSend(data);
+    SocketTaskPrivate::get(task)->finishCall(result, callbacks);
 }
 
 void SocketTaskBinding::close(

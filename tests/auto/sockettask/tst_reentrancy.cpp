@@ -103,8 +103,8 @@ private Q_SLOTS:
     void nestedLoop_taskDeletedMeanwhile_data();
     void nestedLoop_taskDeletedMeanwhile();
     void nestedLoop_inListenerOfOneTaskOnlyHoldsThatTask();
-    void slotDeletesTask_insideClose();
-    void slotDeletesTask_insideSend();
+    void slotDeletesTask_insideCall_data();
+    void slotDeletesTask_insideCall();
     void slotCloses_insideListener();
     void context_destroyedBeforeEvent();
     void context_destroyedInsideAnotherListener();
@@ -371,45 +371,40 @@ void tst_Reentrancy::nestedLoop_inListenerOfOneTaskOnlyHoldsThatTask()
     QTRY_VERIFY(otherOpenedInside);
 }
 
-// A slot of readyStateChanged deletes the task inside close() (CLOSING): close() returns, its
-// callbacks run with its result, nothing touches the task.
-void tst_Reentrancy::slotDeletesTask_insideClose()
+void tst_Reentrancy::slotDeletesTask_insideCall_data()
 {
-    TestServer server(TestServer::Echo);
-    EventLog log;
-    SocketTask *task = openTask(server.url(), &log).release();
-    QVERIFY(task);
-    QPointer<SocketTask> alive(task);
-    QObject::connect(task, &SocketTask::readyStateChanged, task, [&](SocketTask::ReadyState s) {
-        if (s == SocketTask::CLOSING)
-            delete alive.data();
-    });
-    CallbackLog callbacks;
-    SocketTask::CloseOption option;
-    static_cast<SocketTask::Callbacks &>(option) = callbacks.callbacks();
-    task->close(option);
-    QVERIFY(!alive);
-    QCOMPARE(callbacks.calls, QStringList({ "success", "complete" }));
-    QCOMPARE(callbacks.results.at(0).errMsg, QStringLiteral("closeSocket:ok"));
-    handlePostedEvents();
-    QCOMPARE(log.events, QStringList({ "open" })); // no onClose after the task's deletion
+    QTest::addColumn<QString>("call");
+    QTest::newRow("close: readyStateChanged(CLOSING)") << "close";
+    QTest::newRow("send: errMsgChanged(sendSocketMessage:ok)") << "send";
 }
 
-// A slot of errMsgChanged deletes the task inside send() (errMsg "sendSocketMessage:ok"):
-// send() returns true, success and complete run.
-void tst_Reentrancy::slotDeletesTask_insideSend()
+// A slot of a signal emitted inside a call deletes the task: the call returns, its callbacks
+// run with its result, nothing touches the task, no event follows.
+void tst_Reentrancy::slotDeletesTask_insideCall()
 {
+    QFETCH(QString, call);
     TestServer server(TestServer::Echo);
     EventLog log;
     SocketTask *task = openTask(server.url(), &log).release();
     QVERIFY(task);
     QPointer<SocketTask> alive(task);
-    QObject::connect(task, &SocketTask::errMsgChanged, task, [&] { delete alive.data(); });
     CallbackLog callbacks;
-    QVERIFY(task->send(
-        withCallbacks(SocketTask::SendOption(QStringLiteral("hello")), callbacks.callbacks())));
+    if (call == QLatin1String("close")) {
+        QObject::connect(task, &SocketTask::readyStateChanged, task, [&](SocketTask::ReadyState s) {
+            if (s == SocketTask::CLOSING)
+                delete alive.data();
+        });
+        task->close(withCallbacks(SocketTask::CloseOption(), callbacks.callbacks()));
+    } else {
+        QObject::connect(task, &SocketTask::errMsgChanged, task, [&] { delete alive.data(); });
+        QVERIFY(task->send(
+            withCallbacks(SocketTask::SendOption(QStringLiteral("hello")), callbacks.callbacks())));
+    }
     QVERIFY(!alive);
     QCOMPARE(callbacks.calls, QStringList({ "success", "complete" }));
+    QCOMPARE(callbacks.results.at(0).errMsg,
+        call == QLatin1String("close") ? QStringLiteral("closeSocket:ok")
+                                       : QStringLiteral("sendSocketMessage:ok"));
     handlePostedEvents();
     QCOMPARE(log.events, QStringList({ "open" }));
 }
