@@ -306,34 +306,55 @@ void QmlSocketTask::attach(SocketTask *task)
         if (isSignalConnected(QMetaMethod::fromSignal(&QmlSocketTask::closed)))
             Q_EMIT closed(backend()->toJs(r));
         m_self = QJSValue();
+        m_added.clear(); // the core let go of them
     });
     Q_EMIT socketTaskIdChanged();
     Q_EMIT readyStateChanged();
     Q_EMIT errMsgChanged();
 }
 
-void QmlSocketTask::addListener(Kind kind, const QJSValue &listener, SocketTask *task)
+quint64 QmlSocketTask::addListener(Kind kind, const QJSValue &listener, SocketTask *task)
 {
     SocketTaskBackend *b = backend();
+    using Open = SocketTask::OnOpenCallbackResult;
+    using Message = SocketTask::OnMessageCallbackResult;
+    using Error = SocketTask::OnErrorCallbackResult;
+    using Close = SocketTask::OnCloseCallbackResult;
     switch (kind) {
     case SocketTaskElement::Open:
-        task->onOpen([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
-        break;
+        return SocketTaskBinding::addListener(task,
+            std::function<void(const Open &)>(
+                [b, listener](const Open &r) { b->call(listener, b->toJs(r)); }));
     case SocketTaskElement::Message:
-        task->onMessage([b, wrapped = b->dataListener(listener)](
-                            const auto &r) { b->callWithData(wrapped, r.data); });
-        break;
+        return SocketTaskBinding::addListener(task,
+            std::function<void(const Message &)>(
+                [b, wrapped = b->dataListener(listener)](
+                    const Message &r) { b->callWithData(wrapped, r.data); }));
     case SocketTaskElement::Error:
-        task->onError([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
-        break;
+        return SocketTaskBinding::addListener(task,
+            std::function<void(const Error &)>(
+                [b, listener](const Error &r) { b->call(listener, b->toJs(r)); }));
     case SocketTaskElement::Close:
-        task->onClose([b, listener](const auto &r) { b->call(listener, b->toJs(r)); });
-        break;
+        return SocketTaskBinding::addListener(task,
+            std::function<void(const Close &)>(
+                [b, listener](const Close &r) { b->call(listener, b->toJs(r)); }));
     }
+    return 0;
+}
+
+void QmlSocketTask::addRelay(const QString &kind, const QJSValue &listener)
+{
+    static const QStringList kinds = { QStringLiteral("open"), QStringLiteral("message"),
+        QStringLiteral("error"), QStringLiteral("close") };
+    const qsizetype index = kinds.indexOf(kind);
+    if (m_task && index >= 0 && listener.isCallable())
+        addListener(Kind(index), listener, m_task);
 }
 
 static const char *listenerApi[]
     = { "SocketTask.onOpen", "SocketTask.onMessage", "SocketTask.onError", "SocketTask.onClose" };
+static const char *offApi[] = { "SocketTask.offOpen", "SocketTask.offMessage",
+    "SocketTask.offError", "SocketTask.offClose" };
 
 #define SOCKETTASK_LISTENER(method, kind)                                                          \
     void QmlSocketTask::method(const QJSValue &listener)                                           \
@@ -342,14 +363,62 @@ static const char *listenerApi[]
             return;                                                                                \
         if (m_element)                                                                             \
             m_element->listeners.append({ kind, listener });                                       \
-        if (m_task)                                                                                \
-            addListener(kind, listener, m_task);                                                   \
+        if (!m_task)                                                                               \
+            return;                                                                                \
+        if (const quint64 id = addListener(kind, listener, m_task))                                \
+            m_added.append({ kind, listener, id });                                                \
     }
 SOCKETTASK_LISTENER(onOpen, SocketTaskElement::Open)
 SOCKETTASK_LISTENER(onMessage, SocketTaskElement::Message)
 SOCKETTASK_LISTENER(onError, SocketTaskElement::Error)
 SOCKETTASK_LISTENER(onClose, SocketTaskElement::Close)
 #undef SOCKETTASK_LISTENER
+
+// off*(listener): those that are `listener` (strict equality, as removeEventListener); with
+// undefined, all of that kind. Anything else is a mistake, said as onOpen says it.
+void QmlSocketTask::removeListeners(Kind kind, const QJSValue &listener)
+{
+    const bool all = listener.isUndefined();
+    if (!all && !backend()->isListener(QString::fromLatin1(offApi[kind]), listener))
+        return;
+    auto matches = [kind, all, &listener](Kind k, const QJSValue &fn) {
+        return k == kind && (all || fn.strictlyEquals(listener));
+    };
+    if (m_element) {
+        m_element->listeners.removeIf(
+            [&matches](const auto &added) { return matches(added.first, added.second); });
+    }
+    for (qsizetype i = 0; i < m_added.size();) {
+        if (matches(m_added.at(i).kind, m_added.at(i).listener)) {
+            const Added added = m_added.takeAt(i);
+            if (m_task)
+                SocketTaskBinding::removeListener(
+                    m_task, SocketTaskBinding::ListenerKind(added.kind), added.id);
+        } else {
+            ++i;
+        }
+    }
+}
+
+void QmlSocketTask::offOpen(const QJSValue &listener)
+{
+    removeListeners(SocketTaskElement::Open, listener);
+}
+
+void QmlSocketTask::offMessage(const QJSValue &listener)
+{
+    removeListeners(SocketTaskElement::Message, listener);
+}
+
+void QmlSocketTask::offError(const QJSValue &listener)
+{
+    removeListeners(SocketTaskElement::Error, listener);
+}
+
+void QmlSocketTask::offClose(const QJSValue &listener)
+{
+    removeListeners(SocketTaskElement::Close, listener);
+}
 
 QJSValue QmlSocketTask::send(const QJSValue &option)
 {
@@ -364,8 +433,10 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
         return ok ? b->resolved(m_task->errMsg())
                   : b->settle(false, b->toJs(SocketTask::CallbackResult(m_task->errMsg())));
     }
-    SocketTaskBackend::CallRecord record;
+    SocketTaskBackend::CallRecord record(m_timing);
     const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
+    // A slot may delete the task inside the call; its callbacks still run.
+    const QPointer<SocketTask> task = m_task;
     if (!m_task) {
         SocketTaskBinding::sendSocketMessage(nullptr, {}, callbacks); // an element never activated
     } else if (b->isPlainObject(option)) {
@@ -375,18 +446,21 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
     } else {
         SocketTaskBinding::send(m_task, b->toVariant(option), callbacks);
     }
+    b->reportAfterReturn(record, task);
     return b->settle(record.ok, record.result);
 }
 
 QJSValue QmlSocketTask::close(const QJSValue &option)
 {
     SocketTaskBackend *b = backend();
-    SocketTaskBackend::CallRecord record;
+    SocketTaskBackend::CallRecord record(m_timing);
     const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
+    const QPointer<SocketTask> task = m_task; // a slot may delete it inside the call
     if (m_task)
         SocketTaskBinding::close(m_task, b->toVariant(option), callbacks);
     else
         SocketTaskBinding::closeSocket(nullptr, {}, callbacks);
+    b->reportAfterReturn(record, task);
     return b->settle(record.ok, record.result);
 }
 
@@ -614,7 +688,10 @@ void QmlSocketTask::connectElement()
         refuse(failure);
         return;
     }
-    for (const auto &[kind, listener] : std::as_const(m_element->listeners))
-        addListener(kind, listener, task);
+    m_added.clear();
+    for (const auto &[kind, listener] : std::as_const(m_element->listeners)) {
+        if (const quint64 id = addListener(kind, listener, task))
+            m_added.append({ kind, listener, id });
+    }
     attach(task);
 }

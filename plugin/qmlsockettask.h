@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sockettaskbackend.h"
 #include "sockettaskelement.h"
 
 #include <SocketTask>
@@ -10,8 +11,6 @@
 #include <QPointer>
 #include <QQmlParserStatus>
 #include <QtQml/qqmlregistration.h>
-
-class SocketTaskBackend;
 
 // The signals of SocketTask, in a base class of their own, for speed: on every call from
 // JavaScript, Qt 6.4 looks for overloads of the called method among all the methods declared
@@ -128,8 +127,18 @@ public:
     Q_INVOKABLE void onMessage(const QJSValue &listener);
     Q_INVOKABLE void onError(const QJSValue &listener);
     Q_INVOKABLE void onClose(const QJSValue &listener);
+    // Remove listeners added with onOpen...: those that are `listener`, or with none, all of
+    // that kind (Alipay's task.offOpen...).
+    Q_INVOKABLE void offOpen(const QJSValue &listener = QJSValue());
+    Q_INVOKABLE void offMessage(const QJSValue &listener = QJSValue());
+    Q_INVOKABLE void offError(const QJSValue &listener = QJSValue());
+    Q_INVOKABLE void offClose(const QJSValue &listener = QJSValue());
 
     SocketTask *task() const { return m_task; }
+    // When the callbacks of send() and close() run (the facade that made the task decides).
+    void setCallbackTiming(SocketTaskBackend::Timing timing) { m_timing = timing; }
+    // A facade's listener (SocketTaskBackend::relay): not one of the task's, off* keeps it.
+    void addRelay(const QString &kind, const QJSValue &listener);
     int socketTaskId() const;
     int readyState() const;
     QString errMsg() const;
@@ -177,7 +186,8 @@ private:
     void activate();
     void connectElement();
     void refuse(const QString &errMsg);
-    void addListener(Kind kind, const QJSValue &listener, SocketTask *task);
+    quint64 addListener(Kind kind, const QJSValue &listener, SocketTask *task);
+    void removeListeners(Kind kind, const QJSValue &listener);
     void setErrMsg(const QString &errMsg);
 
     QPointer<SocketTask> m_task;
@@ -185,6 +195,15 @@ private:
     QJSValue m_self; // a Taro task's hold on itself while it is not CLOSED
     std::unique_ptr<SocketTaskElement> m_element; // null for a task made by Taro.connectSocket
     bool m_active = false;
+    SocketTaskBackend::Timing m_timing = SocketTaskBackend::Timing::InsideCall;
+    // The listeners added with onOpen... to m_task, by the core's id, for off*.
+    struct Added
+    {
+        Kind kind;
+        QJSValue listener;
+        quint64 id;
+    };
+    QList<Added> m_added;
     // Kept here, for the element's next connections too; the core's rule applies.
     qint64 m_bufferedAmountLowThreshold = -1;
 };

@@ -9,6 +9,7 @@
 #include <QJSValueIterator>
 
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QQmlEngine>
 #include <QTimer>
 #include <algorithm>
@@ -458,10 +459,30 @@ SocketTask::Callbacks SocketTaskBackend::callbacks(
     record->failOrComplete = fail.isCallable() || complete.isCallable();
     // The core calls success or fail, then complete, synchronously: convert the result once.
     auto result = [this, record](const SocketTask::CallbackResult &r) {
-        if (record->result.isUndefined())
+        if (record->result.isUndefined()) {
             record->result = toJs(r);
+            record->coreResult = r;
+            record->reported = true;
+        }
         return record->result;
     };
+    // A failure that a fail or complete callback hears is handled: its rejection is not logged.
+    auto heard = [this, record](const QJSValue &js) {
+        if (record->failOrComplete)
+            m_heardByCallback.append(js);
+    };
+    if (record->timing == Timing::AfterReturn) {
+        // Only the result now: reportAfterReturn() hands the user's functions to the core.
+        record->success = success;
+        record->fail = fail;
+        record->complete = complete;
+        return SocketTask::Callbacks(
+            [record, result](const SocketTask::CallbackResult &r) {
+                record->ok = true;
+                result(r);
+            },
+            [result, heard](const SocketTask::CallbackResult &r) { heard(result(r)); });
+    }
     // Each runs the user's function, if it is one, with the one result object.
     auto relay = [this, result](const QJSValue &fn) {
         return [this, result, fn](const SocketTask::CallbackResult &r) {
@@ -474,13 +495,34 @@ SocketTask::Callbacks SocketTaskBackend::callbacks(
         record->ok = true;
         relay(r);
     };
-    // A failure that a fail or complete callback hears is handled: its rejection is not logged.
-    auto failed = [this, record, result, relay = relay(fail)](const SocketTask::CallbackResult &r) {
-        if (record->failOrComplete)
-            m_heardByCallback.append(result(r));
+    auto failed = [result, heard, relay = relay(fail)](const SocketTask::CallbackResult &r) {
+        heard(result(r));
         relay(r);
     };
     return SocketTask::Callbacks(succeeded, failed, relay(complete));
+}
+
+void SocketTaskBackend::reportAfterReturn(const CallRecord &record, SocketTask *task) const
+{
+    if (record.timing != Timing::AfterReturn || !record.reported)
+        return;
+    const bool any
+        = record.success.isCallable() || record.fail.isCallable() || record.complete.isCallable();
+    if (!any)
+        return;
+    // The backend lives as long as its engine; a callback that comes after both is dropped.
+    const QPointer<const SocketTaskBackend> self(this);
+    auto run = [self, js = record.result](const QJSValue &fn) -> SocketTask::Callback {
+        if (!fn.isCallable())
+            return {};
+        return [self, js, fn](const SocketTask::CallbackResult &) {
+            if (self)
+                self->call(fn, js);
+        };
+    };
+    SocketTaskBinding::reportAfterReturn(task,
+        SocketTask::Callbacks(run(record.success), run(record.fail), run(record.complete)),
+        record.coreResult, record.ok);
 }
 
 QJSValue SocketTaskBackend::makeTask(const QJSValue &options, CallRecord *record)
@@ -518,30 +560,46 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
     return made;
 }
 
-QJSValue SocketTaskBackend::connectSocketTask(const QJSValue &options)
+QJSValue SocketTaskBackend::connectSocketTask(const QJSValue &options, bool afterReturn)
 {
-    CallRecord record;
+    CallRecord record(afterReturn ? Timing::AfterReturn : Timing::InsideCall);
     const QJSValue task = makeTask(options, &record);
+    auto *made = qobject_cast<QmlSocketTask *>(task.toQObject());
+    if (made)
+        made->setCallbackTiming(record.timing);
+    reportAfterReturn(record, made ? made->task() : nullptr);
     // No Promise: the failure is the callbacks', or nobody's.
     if (!takeHeard(record.result) && task.isNull())
         reportUnhandled(record.result.property(QStringLiteral("errMsg")).toString(), false);
     return task;
 }
 
-QJSValue SocketTaskBackend::sendSocketMessage(QmlSocketTask *task, const QJSValue &option)
+QJSValue SocketTaskBackend::oneSocketCall(QmlSocketTask *task, const QJSValue &option,
+    bool afterReturn, void (*call)(SocketTask *, const QVariant &, const SocketTask::Callbacks &))
 {
-    CallRecord record;
-    SocketTaskBinding::sendSocketMessage(
-        task ? task->task() : nullptr, toVariant(option), callbacks(option, &record));
+    CallRecord record(afterReturn ? Timing::AfterReturn : Timing::InsideCall);
+    SocketTask *core = task ? task->task() : nullptr;
+    call(core, toVariant(option), callbacks(option, &record));
+    reportAfterReturn(record, core);
     return settle(record.ok, record.result);
 }
 
-QJSValue SocketTaskBackend::closeSocket(QmlSocketTask *task, const QJSValue &option)
+QJSValue SocketTaskBackend::sendSocketMessage(
+    QmlSocketTask *task, const QJSValue &option, bool afterReturn)
 {
-    CallRecord record;
-    SocketTaskBinding::closeSocket(
-        task ? task->task() : nullptr, toVariant(option), callbacks(option, &record));
-    return settle(record.ok, record.result);
+    return oneSocketCall(task, option, afterReturn, &SocketTaskBinding::sendSocketMessage);
+}
+
+QJSValue SocketTaskBackend::closeSocket(
+    QmlSocketTask *task, const QJSValue &option, bool afterReturn)
+{
+    return oneSocketCall(task, option, afterReturn, &SocketTaskBinding::closeSocket);
+}
+
+void SocketTaskBackend::relay(QmlSocketTask *task, const QString &kind, const QJSValue &listener)
+{
+    if (task)
+        task->addRelay(kind, listener);
 }
 
 bool SocketTaskBackend::isListener(const QString &api, const QJSValue &fn) const

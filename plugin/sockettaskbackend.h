@@ -34,10 +34,17 @@ public:
 
     // { task, promise }: the task (or null), and the Promise Taro.connectSocket returns.
     Q_INVOKABLE QJSValue connectSocket(const QJSValue &options);
-    // The task (or null) that Wx.connectSocket returns: WeChat's shape, with no Promise.
-    Q_INVOKABLE QJSValue connectSocketTask(const QJSValue &options);
-    Q_INVOKABLE QJSValue sendSocketMessage(QmlSocketTask *task, const QJSValue &option);
-    Q_INVOKABLE QJSValue closeSocket(QmlSocketTask *task, const QJSValue &option);
+    // The task (or null) that Wx.connectSocket returns: WeChat's shape, with no Promise. Its
+    // callbacks, and those of the task's calls, run after the call returned (`afterReturn`
+    // false: inside it).
+    Q_INVOKABLE QJSValue connectSocketTask(const QJSValue &options, bool afterReturn = true);
+    Q_INVOKABLE QJSValue sendSocketMessage(
+        QmlSocketTask *task, const QJSValue &option, bool afterReturn = false);
+    Q_INVOKABLE QJSValue closeSocket(
+        QmlSocketTask *task, const QJSValue &option, bool afterReturn = false);
+    // A listener of a facade's own (a relay to its global listeners): unlike the task's
+    // onOpen..., the task's off* does not remove it.
+    Q_INVOKABLE void relay(QmlSocketTask *task, const QString &kind, const QJSValue &listener);
     // True if fn can be a listener; otherwise logs why not.
     Q_INVOKABLE bool isListener(const QString &api, const QJSValue &fn) const;
 
@@ -72,14 +79,26 @@ public:
     void callWithData(const QJSValue &dataListener, const QVariant &data) const;
     void call(const QJSValue &fn, const QJSValue &arg) const;
 
+    // When a call's success/fail/complete run: inside it (Taro, as its browser build), or after
+    // it returned, as the mini-program runtimes do (WeChat, Alipay, Baidu: docs/contract.md).
+    enum class Timing { InsideCall, AfterReturn };
+
     // Collects what a call's callbacks were given, so the call can also return a Promise.
     struct CallRecord
     {
+        explicit CallRecord(Timing timing = Timing::InsideCall) : timing(timing) { }
+        Timing timing;
         bool ok = false;
         bool failOrComplete = false;
+        bool reported = false; // the core gave the result (AfterReturn: not run yet)
         QJSValue result;
+        SocketTask::CallbackResult coreResult;
+        QJSValue success, fail, complete; // the user's, for AfterReturn
     };
     SocketTask::Callbacks callbacks(const QJSValue &options, CallRecord *record) const;
+    // The end of an AfterReturn call: the user's callbacks run later (SocketTaskBinding::
+    // reportAfterReturn), in the queue of `task` when there is one.
+    void reportAfterReturn(const CallRecord &record, SocketTask *task) const;
     // True if `option` has one own property, `data`, and gives its value: one look at the
     // object instead of four lookups by name.
     bool onlyData(const QJSValue &option, QJSValue *data) const;
@@ -99,6 +118,8 @@ private:
     static QString pastLimit(const QJSValue &value, double length, const Conversion &conversion);
     explicit SocketTaskBackend(QJSEngine *engine);
     QJSValue makeTask(const QJSValue &options, CallRecord *record);
+    QJSValue oneSocketCall(QmlSocketTask *task, const QJSValue &option, bool afterReturn,
+        void (*call)(SocketTask *, const QVariant &, const SocketTask::Callbacks &));
     bool takeHeard(const QJSValue &result) const;
     void postCheck() const;
     void checkUnhandled();

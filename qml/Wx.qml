@@ -63,7 +63,7 @@ QtObject {
         Taro::sendSocketMessage(), which WeChat code may ignore.
     */
     function sendSocketMessage(options) {
-        return SocketTaskBackend.sendSocketMessage(latestTask, options);
+        return SocketTaskBackend.sendSocketMessage(latestTask, options, true);
     }
 
     /*!
@@ -72,7 +72,7 @@ QtObject {
         connected"} when there is none or it is CLOSED.
     */
     function closeSocket(options) {
-        return SocketTaskBackend.closeSocket(latestTask, options);
+        return SocketTaskBackend.closeSocket(latestTask, options, true);
     }
 
     /*!

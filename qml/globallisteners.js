@@ -7,13 +7,6 @@
 // sets its listeners again on each reconnect runs them once). WeChat's pages do not say so;
 // code written for it relies on it (see docs/porting.qdoc).
 
-// The task's method that adds a listener of each kind but messages (relayMessages).
-const adders = {
-    "open": "onOpen",
-    "error": "onError",
-    "close": "onClose"
-};
-
 // The listener of each kind, or null.
 const current = {
     "open": null,
@@ -41,7 +34,7 @@ function relayMessages(owner, task) {
     if (task.socketTaskId === relayingTaskId)
         return;
     relayingTaskId = task.socketTaskId;
-    task.onMessage(result => {
+    SocketTaskBackend.relay(task, "message", result => {
         if (task === owner.latestTask)
             current.message(result);
     });
@@ -50,7 +43,8 @@ function relayMessages(owner, task) {
 // A new latest task: one relay per kind, which passes the event to the listener of the moment
 // while the task is the latest one; and its close event once its error was heard, so that code
 // that reconnects in onSocketError still hears the old task's onSocketClose. The task runs the
-// relays like its own listeners: in order, and a throw is logged.
+// relays like its own listeners (in order, and a throw is logged), but the task's off* leaves
+// them (they are the platform's global listeners, not the task's).
 function attach(owner, task) {
     let errorHeard = false;
     const relay = (kind, result) => {
@@ -64,7 +58,7 @@ function attach(owner, task) {
             listener(result);
     };
     for (const kind of ["open", "error", "close"])
-        task[adders[kind]](result => relay(kind, result));
+        SocketTaskBackend.relay(task, kind, result => relay(kind, result));
     if (current.message)
         relayMessages(owner, task);
 }

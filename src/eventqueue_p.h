@@ -96,8 +96,17 @@ public:
         queue.push_back(std::move(event));
         scheduleDrain();
     }
-    // Forgets what waits (the user aborted; they never see it).
-    void clear() { queue.clear(); }
+    // Takes out what waits and `which` selects, in order (what the user aborted and never
+    // sees; what a task being destroyed hands on).
+    template<typename Which> QList<Event> take(Which which)
+    {
+        QList<Event> taken;
+        QList<Event> kept;
+        for (Event &event : queue)
+            (which(event) ? taken : kept).push_back(std::move(event));
+        queue = std::move(kept);
+        return taken;
+    }
 
     // For a task being destroyed: every running guard learns it. True if one of them runs
     // inside a signal of the socket (which must then be deleted later).

@@ -395,7 +395,15 @@ SOCKETTASK_FIELD(CloseOption, QString, const QString &, reason, setReason)
 */
 /*!
     \variable SocketTask::OnOpenCallbackResult::header
-    \brief always empty: Qt 6.4 does not expose the handshake's response headers.
+    \brief the headers of the server's handshake response (101 Switching Protocols).
+
+    Names are as the server spelled them (the first spelling, when one is repeated in another
+    case); values are QStrings, the header's bytes read as Latin-1, as a browser reads them. A
+    header sent more than once has its values joined with \c {", "}, as RFC 9110 (5.3) allows,
+    except \c Set-Cookie, whose values cannot be joined (a cookie's \c Expires has a comma):
+    it is a QStringList, one cookie each, whole, even when there is one (Node.js's rule for
+    \c {set-cookie}). Read once, from the bytes QWebSocket consumed: it costs nothing per
+    message, and the task keeps nothing of it after onOpen.
 */
 /*!
     \variable SocketTask::OnOpenCallbackResult::protocol

@@ -2,9 +2,11 @@
 #include "sockettask_p.h"
 #include "sockettaskbinding_p.h"
 
+#include <QCoreApplication>
 #include <QTimerEvent>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <exception>
 #include <type_traits>
 
@@ -116,10 +118,11 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
 // Each handler that may reach user code runs under a Guard marked "inside a socket signal", so
 // that a listener that destroys the task from here has the QWebSocket deleted later, not under
 // its own feet.
-void SocketTaskPrivate::socketOpened()
+void SocketTaskPrivate::socketOpened(QVariantMap &&header)
 {
     Guard guard(&events, true);
     phase = Phase::Open;
+    openHeader = std::move(header);
     timeout.stop();
     if (heartbeatInterval > 0)
         heartbeat.start(heartbeatInterval, q);
@@ -254,14 +257,20 @@ template<typename Result>
 void SocketTaskPrivate::notify(const Result &result, void (SocketTask::*signal)(const Result &),
     const char *what, Guard &guard)
 {
-    // Listeners added while this runs hear the next event, not this one.
+    // As a browser's EventTarget: listeners added while this runs hear the next event, not this
+    // one; one removed meanwhile is not called (it is only marked, so that indexes stay).
     const Listeners<Result> &all = listeners<Result>();
     const size_t count = all.size();
+    ++notifying;
     for (size_t i = 0; i < count; ++i) {
-        invokeUserCode(*all[i], result, what, id);
+        if (all[i].removed)
+            continue;
+        invokeUserCode(*all[i].call, result, what, id);
         if (guard.isDead())
             return;
     }
+    if (--notifying == 0 && listenersRemoved)
+        purgeRemoved();
     // Messages are many: skip their emission when no slot listens.
     if constexpr (std::is_same_v<Result, SocketTask::OnMessageCallbackResult>) {
         if (!messageReceivedIsConnected())
@@ -282,8 +291,9 @@ void SocketTaskPrivate::deliver(Event &event, Guard &guard)
             Q_EMIT q->protocolChanged(protocol);
         if (guard.isDead())
             return;
-        notify(SocketTask::OnOpenCallbackResult(protocol), &SocketTask::opened, "onOpen listener",
-            guard);
+        SocketTask::OnOpenCallbackResult result(protocol);
+        result.header = std::exchange(openHeader, {}); // nothing kept after open
+        notify(result, &SocketTask::opened, "onOpen listener", guard);
         return;
     }
     case Event::Message:
@@ -291,6 +301,9 @@ void SocketTaskPrivate::deliver(Event &event, Guard &guard)
         return;
     case Event::Close:
         finish(guard);
+        return;
+    case Event::Callbacks:
+        event.callbacks();
         return;
     }
 }
@@ -373,6 +386,10 @@ void SocketTaskPrivate::destroy()
         leftovers->listeners = std::move(allListeners);
         events.keepUntilUnwound(leftovers);
     }
+    // The callbacks of calls made before still run, from the event loop: nothing is lost.
+    for (Event &event : events.take([](const Event &e) { return e.kind == Event::Callbacks; }))
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(), std::move(event.callbacks), Qt::QueuedConnection);
     // Listeners that are running learn that the task is gone; none runs after this.
     const bool insideSocketSignal = events.kill();
     releaseLiveSlot();
@@ -488,7 +505,7 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
         // The attempt is aborted, with 1006 and no onError; forget what the handshake may
         // already have queued (the user never saw OPEN).
         ending = Default::abnormalCloseCode;
-        events.clear();
+        events.take([](const Event &event) { return event.kind != Event::Callbacks; });
         failConnection();
     } else {
         setState(SocketTask::CLOSING);
@@ -500,11 +517,91 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
     return ErrMsg::closeOk;
 }
 
-template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &&listener)
+template<typename Result>
+quint64 SocketTaskPrivate::addListener(Listener<Result> &&listener, const QObject *context)
 {
     // After onClose nothing more is heard: a listener added then is dropped.
-    if (listener && phase != Phase::Done)
-        listeners<Result>().push_back(std::make_unique<Listener<Result>>(std::move(listener)));
+    if (!listener || phase == Phase::Done)
+        return 0;
+    listeners<Result>().push_back({ std::make_unique<Listener<Result>>(std::move(listener)),
+        ++lastListenerId, context, false });
+    return lastListenerId;
+}
+
+template<typename Result> void SocketTaskPrivate::removeListener(quint64 id)
+{
+    for (ListenerEntry<Result> &entry : listeners<Result>()) {
+        if (entry.id == id)
+            entry.removed = true;
+    }
+    listenersRemoved = true;
+    if (notifying == 0)
+        purgeRemoved();
+}
+
+template<typename Result> void SocketTaskPrivate::removeListeners()
+{
+    for (ListenerEntry<Result> &entry : listeners<Result>())
+        entry.removed = true;
+    listenersRemoved = true;
+    if (notifying == 0)
+        purgeRemoved();
+}
+
+template<typename Result>
+void SocketTaskPrivate::removeListeners(
+    const QObject *context, const char *function, const char *consequence)
+{
+    if (!context) {
+        warnNoContext(function, consequence);
+        return;
+    }
+    for (ListenerEntry<Result> &entry : listeners<Result>()) {
+        if (entry.context == context)
+            entry.removed = true;
+    }
+    listenersRemoved = true;
+    if (notifying == 0)
+        purgeRemoved();
+}
+
+void SocketTaskPrivate::purgeRemoved()
+{
+    listenersRemoved = false;
+    std::apply(
+        [](auto &...each) {
+            (each.erase(std::remove_if(each.begin(), each.end(),
+                            [](const auto &entry) { return entry.removed; }),
+                 each.end()),
+                ...);
+        },
+        allListeners);
+}
+
+// Explicit instantiations: the bindings (SocketTaskBinding) add and remove by id.
+template quint64 SocketTaskPrivate::addListener(
+    Listener<SocketTask::OnOpenCallbackResult> &&, const QObject *);
+template quint64 SocketTaskPrivate::addListener(
+    Listener<SocketTask::OnMessageCallbackResult> &&, const QObject *);
+template quint64 SocketTaskPrivate::addListener(
+    Listener<SocketTask::OnErrorCallbackResult> &&, const QObject *);
+template quint64 SocketTaskPrivate::addListener(
+    Listener<SocketTask::OnCloseCallbackResult> &&, const QObject *);
+template void SocketTaskPrivate::removeListener<SocketTask::OnOpenCallbackResult>(quint64);
+template void SocketTaskPrivate::removeListener<SocketTask::OnMessageCallbackResult>(quint64);
+template void SocketTaskPrivate::removeListener<SocketTask::OnErrorCallbackResult>(quint64);
+template void SocketTaskPrivate::removeListener<SocketTask::OnCloseCallbackResult>(quint64);
+template void SocketTaskPrivate::removeListeners<SocketTask::OnOpenCallbackResult>();
+template void SocketTaskPrivate::removeListeners<SocketTask::OnMessageCallbackResult>();
+template void SocketTaskPrivate::removeListeners<SocketTask::OnErrorCallbackResult>();
+template void SocketTaskPrivate::removeListeners<SocketTask::OnCloseCallbackResult>();
+
+void SocketTaskPrivate::queueCallbacks(std::function<void()> &&callbacks)
+{
+    // Through the queue, so that they run before any event that happens after the call
+    // (onOpen cannot come before connectSocket's success), and never inside a listener.
+    Event event { Event::Callbacks, {}, std::move(callbacks) };
+    events.postLater(std::move(event));
 }
 
 /*!
@@ -542,8 +639,9 @@ template<typename Result> void SocketTaskPrivate::addListener(Listener<Result> &
     One \qt {qwebsocket.html} {QWebSocket} is made for each task and is reachable through ws()
     for what this API does not cover, such as TLS details; a proxy
     (\qt {qnetworkproxy.html} {QNetworkProxy}) is ConnectOption::setProxy(), which applies
-    before the socket opens. Qt 6.4 does not expose the handshake's response headers, so
-    OnOpenCallbackResult::header is always empty; and QtWebSockets has no compression, so
+    before the socket opens. OnOpenCallbackResult::header has the handshake response's
+    headers, read from the bytes the server sent (QWebSocket does not expose them); and
+    QtWebSockets has no compression, so
     ConnectOption::perMessageDeflate has no effect.
 
     Messages are logged in the category \c sockettask: warnings (a listener threw) by default,
@@ -885,10 +983,94 @@ void SocketTask::onClose(
     d->addListener<OnCloseCallbackResult>(context, std::move(listener), "SocketTask::onClose");
 }
 
-void SocketTaskPrivate::warnNoContext(const char *function)
+/*!
+    \since 1.1
+    Removes every onOpen listener. Listeners removed while the open event is being delivered
+    are not called after that; one added then hears the next event only (as a browser's
+    EventTarget).
+    \sa onOpen()
+*/
+void SocketTask::offOpen()
 {
-    qCWarning(
-        lcSocketTask, "%s: no context object (a listener needs a live one); not added", function);
+    d->removeListeners<OnOpenCallbackResult>();
+}
+
+/*!
+    \since 1.1
+    Removes every onMessage listener.
+*/
+void SocketTask::offMessage()
+{
+    d->removeListeners<OnMessageCallbackResult>();
+}
+
+/*!
+    \since 1.1
+    Removes every onError listener.
+*/
+void SocketTask::offError()
+{
+    d->removeListeners<OnErrorCallbackResult>();
+}
+
+/*!
+    \since 1.1
+    Removes every onClose listener.
+*/
+void SocketTask::offClose()
+{
+    d->removeListeners<OnCloseCallbackResult>();
+}
+
+/*!
+    \overload
+    \since 1.1
+    Removes the onOpen listeners added with \a context, as
+    QObject::disconnect(task, nullptr, context, nullptr) does for slots. A null \a context
+    removes nothing (with a warning).
+
+    \snippet chatclient.cpp off
+*/
+void SocketTask::offOpen(const QObject *context)
+{
+    d->removeListeners<OnOpenCallbackResult>(context, "SocketTask::offOpen", "nothing removed");
+}
+
+/*!
+    \overload
+    \since 1.1
+    Removes the onMessage listeners added with \a context.
+*/
+void SocketTask::offMessage(const QObject *context)
+{
+    d->removeListeners<OnMessageCallbackResult>(
+        context, "SocketTask::offMessage", "nothing removed");
+}
+
+/*!
+    \overload
+    \since 1.1
+    Removes the onError listeners added with \a context.
+*/
+void SocketTask::offError(const QObject *context)
+{
+    d->removeListeners<OnErrorCallbackResult>(context, "SocketTask::offError", "nothing removed");
+}
+
+/*!
+    \overload
+    \since 1.1
+    Removes the onClose listeners added with \a context.
+*/
+void SocketTask::offClose(const QObject *context)
+{
+    d->removeListeners<OnCloseCallbackResult>(context, "SocketTask::offClose", "nothing removed");
+}
+
+void SocketTaskPrivate::warnNoContext(const char *function, const char *consequence)
+{
+    qCWarning(lcSocketTask, "%s: no context object (a listener needs a live one); %s", function,
+        consequence);
 }
 
 /*!

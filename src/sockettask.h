@@ -208,7 +208,9 @@ public:
     public:
         OnOpenCallbackResult() = default;
         explicit OnOpenCallbackResult(const QString &protocol) : protocol(protocol) { }
-        QVariantMap header; // always empty: Qt 6.4 does not expose the response headers
+        // The handshake response's headers, names as the server sent them: a repeated one
+        // joined with ", " (RFC 9110 5.3), but Set-Cookie, a QStringList of each one whole.
+        QVariantMap header;
         QString protocol;
     };
     class SOCKETTASK_EXPORT OnMessageCallbackResult : public Result
@@ -262,6 +264,17 @@ public:
         const QObject *context, std::function<void(const OnErrorCallbackResult &)> listener);
     void onClose(
         const QObject *context, std::function<void(const OnCloseCallbackResult &)> listener);
+    // Removes listeners, as Alipay's task.offOpen() and a browser's removeEventListener: all of
+    // that kind, or those added with `context` (as QObject::disconnect(task, nullptr, context,
+    // nullptr)). One removed while its event is being delivered is not called after that.
+    void offOpen();
+    void offMessage();
+    void offError();
+    void offClose();
+    void offOpen(const QObject *context);
+    void offMessage(const QObject *context);
+    void offError(const QObject *context);
+    void offClose(const QObject *context);
 
     int socketTaskId() const;
     ReadyState readyState() const;

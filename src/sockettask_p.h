@@ -13,6 +13,7 @@
 #include <QPointer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -20,8 +21,9 @@
 
 struct SocketTaskEvent
 {
-    enum Kind { Open, Message, Close } kind;
-    SocketTask::OnMessageCallbackResult message; // for Message
+    enum Kind { Open, Message, Close, Callbacks } kind;
+    SocketTask::OnMessageCallbackResult message = {}; // for Message
+    std::function<void()> callbacks = {}; // for Callbacks: a call's, run after it returned
 };
 
 // final: deleted through its own type (SocketTask::d), never as a Listener.
@@ -82,10 +84,21 @@ public:
     void destroy();
 
     template<typename Result> using Listener = std::function<void(const Result &)>;
-    template<typename Result> void addListener(Listener<Result> &&listener);
+    // Adds a listener; its id (for removeListener), 0 when none was added. `context`: see below.
+    template<typename Result>
+    quint64 addListener(Listener<Result> &&listener, const QObject *context = nullptr);
+    // Removes listeners, as a browser's removeEventListener: one removed while its event is
+    // being delivered is not called after that (sockettask.cpp, notify).
+    template<typename Result> void removeListener(quint64 id);
+    template<typename Result> void removeListeners(); // all of that kind
+    template<typename Result>
+    void removeListeners(const QObject *context, const char *function, const char *consequence);
+    // A facade's success/fail/complete that its platform runs after the call has returned
+    // (SocketTaskBinding::runAfterReturn): behind the events already waiting, before any later.
+    void queueCallbacks(std::function<void()> &&callbacks);
     // A listener that is not called once `context` is destroyed (Qt's connect() idiom); a null
     // context adds nothing, with a warning naming `function`, as connect() warns.
-    static void warnNoContext(const char *function);
+    static void warnNoContext(const char *function, const char *consequence = "not added");
     template<typename Result>
     void addListener(const QObject *context, Listener<Result> &&listener, const char *function)
     {
@@ -95,11 +108,13 @@ public:
         }
         if (!listener)
             return;
-        addListener<Result>([context = QPointer<const QObject>(context),
-                                listener = std::move(listener)](const Result &result) {
-            if (context)
-                listener(result);
-        });
+        addListener<Result>(
+            [guarded = QPointer<const QObject>(context), listener = std::move(listener)](
+                const Result &result) {
+                if (guarded)
+                    listener(result);
+            },
+            context);
     }
 
     // Inline: every send sets it, almost always to the same shared string.
@@ -119,6 +134,7 @@ public:
     SocketTask::ReadyState state = SocketTask::CONNECTING;
     QString errMsg;
     QString protocol;
+    QVariantMap openHeader; // the response's headers, from the handshake until onOpen
     WebSocketAdapter socket;
     // The connect + handshake deadline, then the frame deadline; see SocketTask::timerEvent.
     QBasicTimer timeout;
@@ -140,7 +156,7 @@ public:
 
 private:
     // What the socket says (WebSocketAdapter::Listener).
-    void socketOpened() override;
+    void socketOpened(QVariantMap &&header) override;
     void socketText(const QString &message) override;
     void socketBinary(const QByteArray &message) override;
     void socketFailed(const QString &why, int closeCode) override;
@@ -180,7 +196,14 @@ private:
 
     // Owned one by one: a listener may add a listener while it runs, and the vector may move,
     // but the running std::function does not. (No allocation until a listener is added.)
-    template<typename Result> using Listeners = std::vector<std::unique_ptr<Listener<Result>>>;
+    template<typename Result> struct ListenerEntry
+    {
+        std::unique_ptr<Listener<Result>> call;
+        quint64 id;
+        const QObject *context; // the context it was added with (for removal), or null
+        bool removed; // while its kind is being delivered; erased after (purgeRemoved)
+    };
+    template<typename Result> using Listeners = std::vector<ListenerEntry<Result>>;
     template<typename Result> Listeners<Result> &listeners()
     {
         return std::get<Listeners<Result>>(allListeners);
@@ -191,8 +214,13 @@ private:
     void notify(const Result &result, void (SocketTask::*signal)(const Result &), const char *what,
         Guard &guard);
 
+    void purgeRemoved();
+
     Events events;
     Phase phase = Phase::Handshake;
+    quint64 lastListenerId = 0;
+    int notifying = 0; // listeners of some kind are being called: removal only marks
+    bool listenersRemoved = false; // marked while notifying: purge after
     bool holdsLiveSlot = false; // see reserveLiveSlot
 
     std::tuple<Listeners<SocketTask::OnOpenCallbackResult>,

@@ -4,6 +4,8 @@
 #include "sockettask_p.h"
 #include "sockettaskreconnector_p.h"
 
+#include <QCoreApplication>
+
 const QStringList &SocketTaskBinding::connectOptionNames()
 {
     return Option::connectNames;
@@ -42,6 +44,60 @@ void SocketTaskBinding::close(
         const QString result = ErrMsg::checkCloseOption(option, &code, &reason);
         return result.isEmpty() ? d->doClose(code, reason) : result;
     });
+}
+
+quint64 SocketTaskBinding::addListener(
+    SocketTask *task, std::function<void(const SocketTask::OnOpenCallbackResult &)> listener)
+{
+    return SocketTaskPrivate::get(task)->addListener(std::move(listener));
+}
+
+quint64 SocketTaskBinding::addListener(
+    SocketTask *task, std::function<void(const SocketTask::OnMessageCallbackResult &)> listener)
+{
+    return SocketTaskPrivate::get(task)->addListener(std::move(listener));
+}
+
+quint64 SocketTaskBinding::addListener(
+    SocketTask *task, std::function<void(const SocketTask::OnErrorCallbackResult &)> listener)
+{
+    return SocketTaskPrivate::get(task)->addListener(std::move(listener));
+}
+
+quint64 SocketTaskBinding::addListener(
+    SocketTask *task, std::function<void(const SocketTask::OnCloseCallbackResult &)> listener)
+{
+    return SocketTaskPrivate::get(task)->addListener(std::move(listener));
+}
+
+void SocketTaskBinding::removeListener(SocketTask *task, ListenerKind kind, quint64 id)
+{
+    SocketTaskPrivate *d = SocketTaskPrivate::get(task);
+    switch (kind) {
+    case OpenListener:
+        return d->removeListener<SocketTask::OnOpenCallbackResult>(id);
+    case MessageListener:
+        return d->removeListener<SocketTask::OnMessageCallbackResult>(id);
+    case ErrorListener:
+        return d->removeListener<SocketTask::OnErrorCallbackResult>(id);
+    case CloseListener:
+        return d->removeListener<SocketTask::OnCloseCallbackResult>(id);
+    }
+}
+
+void SocketTaskBinding::reportAfterReturn(SocketTask *task, const SocketTask::Callbacks &callbacks,
+    const SocketTask::CallbackResult &result, bool ok)
+{
+    if (callbacks.isEmpty())
+        return;
+    const int taskId = task ? task->socketTaskId() : 0;
+    auto report = [callbacks, result, ok, taskId] {
+        SocketTaskPrivate::report(callbacks, result, ok, taskId);
+    };
+    if (task)
+        SocketTaskPrivate::get(task)->queueCallbacks(std::move(report));
+    else
+        QMetaObject::invokeMethod(QCoreApplication::instance(), report, Qt::QueuedConnection);
 }
 
 QString SocketTaskBinding::valueLimit(qsizetype depth, bool containsItself, double length)

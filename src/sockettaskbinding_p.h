@@ -42,6 +42,27 @@ public:
     static void close(
         SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks);
 
+    // Listeners a binding can remove again (its off* functions): the id of the one added, or 0
+    // when none was (the task is CLOSED).
+    static quint64 addListener(
+        SocketTask *task, std::function<void(const SocketTask::OnOpenCallbackResult &)> listener);
+    static quint64 addListener(SocketTask *task,
+        std::function<void(const SocketTask::OnMessageCallbackResult &)> listener);
+    static quint64 addListener(
+        SocketTask *task, std::function<void(const SocketTask::OnErrorCallbackResult &)> listener);
+    static quint64 addListener(
+        SocketTask *task, std::function<void(const SocketTask::OnCloseCallbackResult &)> listener);
+    enum ListenerKind { OpenListener, MessageListener, ErrorListener, CloseListener };
+    static void removeListener(SocketTask *task, ListenerKind kind, quint64 id);
+
+    // For a platform whose success/fail/complete come after the call has returned (WeChat's,
+    // Alipay's and Baidu's runtimes): runs `callbacks` with `result` then, behind the task's
+    // events already waiting and before any later one (so onOpen never comes before
+    // connectSocket's success), never inside a listener. With no task (connectSocket refused
+    // the options, a one-socket call with no socket), from the event loop.
+    static void reportAfterReturn(SocketTask *task, const SocketTask::Callbacks &callbacks,
+        const SocketTask::CallbackResult &result, bool ok);
+
     // WeChat's one-socket functions (Taro.sendSocketMessage, Taro.closeSocket) on the task they
     // act on; with no task, or a CLOSED one, they fail with "WebSocket is not connected".
     static void sendSocketMessage(

@@ -195,6 +195,7 @@ void WebSocketAdapter::connectSignals()
         // Qt has consumed the response: what it let through and RFC 6455 does not fails here.
         if (hasReadViolation())
             return;
+        QVariantMap header = m_check.responseHeaders(); // read once: the next call lets go of it
         if (const QString problem = m_check.acceptedResponseProblem(); !problem.isEmpty())
             return fail(problem);
         m_opened = true;
@@ -203,7 +204,7 @@ void WebSocketAdapter::connectSignals()
             if (auto *socket = m_ws->findChild<QTcpSocket *>())
                 socket->setSocketOption(QAbstractSocket::LowDelayOption, *m_tcpNoDelay ? 1 : 0);
         }
-        m_listener->socketOpened();
+        m_listener->socketOpened(std::move(header));
     });
     // Qt emits a message as soon as it has read it: check the frames it came in first, so that
     // nothing from a server that broke the protocol is delivered (a masked frame, say).

@@ -13,6 +13,7 @@
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 #include <optional>
 
@@ -27,7 +28,8 @@ public:
     class Listener
     {
     public:
-        virtual void socketOpened() = 0;
+        // The handshake succeeded; `header`: the response's headers (WireCheck::responseHeaders).
+        virtual void socketOpened(QVariantMap &&header) = 0;
         virtual void socketText(const QString &message) = 0;
         virtual void socketBinary(const QByteArray &message) = 0;
         // Connecting or the connection failed; `why` is readable, without Qt's prefixes. It may

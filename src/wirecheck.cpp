@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "wirecheck_p.h"
 
+#include <QHash>
+
 #include <QIODevice>
 #include <QStringDecoder>
 #include <QStringList>
@@ -352,6 +354,49 @@ QByteArray WireCheck::header(const QByteArray &lowerCaseName) const
             values << line.mid(colon + 1).trimmed();
     }
     return values.join(", ");
+}
+
+QVariantMap WireCheck::responseHeaders() const
+{
+    QVariantMap headers;
+    QHash<QByteArray, QString> spelling; // lower-case name: the name as first sent
+    QString last; // the header a folded line continues (RFC 7230 3.2.4: obs-fold is a space)
+    const QList<QByteArray> lines = m_response.split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).endsWith('\r') ? lines.at(i).chopped(1) : lines.at(i);
+        if (line.isEmpty())
+            break;
+        if ((line.startsWith(' ') || line.startsWith('\t')) && !last.isEmpty()) {
+            QVariant &value = headers[last];
+            const QString more = QString::fromLatin1(line.trimmed());
+            if (value.metaType().id() == QMetaType::QStringList) {
+                QStringList cookies = value.toStringList();
+                cookies.last() += QLatin1Char(' ') + more;
+                value = cookies;
+            } else {
+                value = value.toString() + QLatin1Char(' ') + more;
+            }
+            continue;
+        }
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed();
+        const QByteArray lower = name.toLower();
+        const QString value = QString::fromLatin1(line.mid(colon + 1).trimmed());
+        auto known = spelling.constFind(lower);
+        if (known == spelling.cend())
+            known = spelling.insert(lower, QString::fromLatin1(name));
+        last = *known;
+        QVariant &slot = headers[last];
+        if (lower == "set-cookie")
+            slot = slot.toStringList() << value;
+        else if (slot.isValid())
+            slot = slot.toString() + QLatin1String(", ") + value;
+        else
+            slot = value;
+    }
+    return headers;
 }
 
 QString WireCheck::handshakeProblem(const QStringList &requestedProtocols) const

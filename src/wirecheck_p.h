@@ -15,6 +15,7 @@
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 #include <optional>
 
@@ -58,6 +59,10 @@ public:
     int statusCode() const { return m_statusCode; }
     const QByteArray &statusLine() const { return m_statusLine; }
     QByteArray header(const QByteArray &lowerCaseName) const;
+    // All of them, for onOpen's `header`: names as sent (the first spelling of each), values
+    // Latin-1 as browsers read header bytes; a repeated header joined with ", " (RFC 9110
+    // 5.3), but Set-Cookie, which cannot be joined (RFC 6265 3), a QStringList.
+    QVariantMap responseHeaders() const;
     // Why Qt refused the response, in our words; empty when we see nothing wrong with it.
     QString handshakeProblem(const QStringList &requestedProtocols) const;
     // What Qt accepted and RFC 6455 does not; empty when the response is fine. Lets go of the

@@ -61,3 +61,18 @@ void ChatClient::startWithSignals()
         });
 }
 //! [signals]
+
+//! [off]
+// A panel shows the messages while it is open: its listener has the panel as context, so
+// closing the panel removes that panel's listeners only; the connection and the others stay.
+void ChatClient::showIn(SocketTask *task, QObject *panel, std::function<void(const QString &)> show)
+{
+    task->onMessage(
+        panel, [show](const SocketTask::OnMessageCallbackResult &r) { show(r.data.toString()); });
+}
+
+void ChatClient::hideFrom(SocketTask *task, QObject *panel)
+{
+    task->offMessage(panel); // as QObject::disconnect(task, nullptr, panel, nullptr)
+}
+//! [off]

@@ -6,6 +6,10 @@
 #include <QObject>
 #include <QUrl>
 
+#include <functional>
+
+class SocketTask;
+
 class ChatClient : public QObject
 {
     Q_OBJECT
@@ -14,6 +18,9 @@ public:
 
     void start(); // with listeners, as in Taro
     void startWithSignals(); // with Qt signals
+    // A panel that shows the messages of `task` until hideFrom(): see chatclient.cpp.
+    static void showIn(SocketTask *task, QObject *panel, std::function<void(const QString &)> show);
+    static void hideFrom(SocketTask *task, QObject *panel);
 
 Q_SIGNALS:
     void finished(int closeCode); // 0: the task could not even be made

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void chatClient();
     void chatMain();
     void chatFails();
+    void chatPanels();
     void worker();
     void upload();
     void reconnect();
@@ -108,6 +109,30 @@ void tst_DocSnippets::chatFails()
 }
 
 // The SocketTask class page, "Threads": a worker thread that owns its tasks.
+// getting-started-cpp.qdoc: ChatClient::showIn() and hideFrom(): off* by context.
+void tst_DocSnippets::chatPanels()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(
+        SocketTask::connectSocket(SocketTask::ConnectOption(server.url())));
+    QObject left, right;
+    QStringList shown;
+    ChatClient::showIn(task.get(), &left, [&](const QString &m) { shown << "left:" + m; });
+    ChatClient::showIn(task.get(), &right, [&](const QString &m) { shown << "right:" + m; });
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    task->send("one");
+    QTRY_COMPARE(shown, (QStringList { "left:one", "right:one" }));
+    ChatClient::hideFrom(task.get(), &left);
+    task->send("two");
+    QTRY_COMPARE(shown.size(), 3);
+    QCOMPARE(shown.last(), QStringLiteral("right:two"));
+    task->send("three"); // still open, still heard by the right panel only
+    QTRY_COMPARE(shown.size(), 4);
+    QCOMPARE(shown.last(), QStringLiteral("right:three"));
+    task->close();
+    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+}
+
 void tst_DocSnippets::worker()
 {
     TestServer server(TestServer::Echo);

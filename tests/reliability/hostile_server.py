@@ -256,8 +256,20 @@ def huge_headers(headers):
             "Sec-WebSocket-Accept: %s\r\n%s\r\n" % (accept_key(headers), filler)).encode()
 
 
+# A server's own headers in its 101 response, as real servers send them: cookies (an Expires
+# has a comma), a header repeated in another case, a Latin-1 byte.
+OWN_HEADERS = ("Set-Cookie: sid=abc; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly\r\n"
+               "X-Server-Id: node-7\r\n"
+               "set-cookie: theme=dark\r\n"
+               "X-Multi: a\r\n"
+               "x-multi:  b \r\n"
+               "X-Latin: caf\u00e9\r\n")
+FOLDED_HEADER = "X-Folded: first\r\n second\r\n"
+
 SCENARIOS = {
     "echo": echo,
+    "own-headers": lambda c, h: (upgrade(c, h, extra=OWN_HEADERS), echo_frames(c)),
+    "folded-header": lambda c, h: (upgrade(c, h, extra=FOLDED_HEADER), echo_frames(c)),
     # Keepalive peers.
     "no-pong": no_pong,
     "talk-no-pong": talk_no_pong,

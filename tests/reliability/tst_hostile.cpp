@@ -104,6 +104,8 @@ private Q_SLOTS:
     void auth_refused();
     void auth_askedFor_data();
     void auth_askedFor();
+    void openHeader();
+    void openHeader_folded();
 
 private:
     QUrl url(const QString &scenario) const
@@ -586,3 +588,37 @@ void tst_Hostile::auth_askedFor()
 
 QTEST_GUILESS_MAIN(tst_Hostile)
 #include "tst_hostile.moc"
+
+// onOpen's `header`: the server's own headers, as sent (OnOpenCallbackResult::header).
+void tst_Hostile::openHeader()
+{
+    EventLog log;
+    std::unique_ptr<SocketTask> task = openTask(url("own-headers"), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    const QVariantMap header = log.open.header;
+    QCOMPARE(header.value("X-Server-Id"), QVariant("node-7"));
+    // a repeated header: joined, under its first spelling
+    QCOMPARE(header.value("X-Multi"), QVariant("a, b"));
+    QVERIFY(!header.contains("x-multi"));
+    // Set-Cookie: each whole, a list even for one spelling or one cookie
+    QCOMPARE(header.value("Set-Cookie").toStringList(),
+        QStringList({ "sid=abc; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly", "theme=dark" }));
+    QCOMPARE(header.value("Set-Cookie").metaType().id(), QMetaType::QStringList);
+    QCOMPARE(header.value("X-Latin"), QVariant(QStringLiteral("caf\u00e9"))); // Latin-1
+    QCOMPARE(header.value("Upgrade"), QVariant("websocket"));
+    QCOMPARE(header.size(), 7);
+    task->close();
+    QTRY_VERIFY(log.closed());
+}
+
+// An obsolete folded line (RFC 7230 3.2.4), which Qt accepts: read as one space, as the RFC
+// tells a recipient to.
+void tst_Hostile::openHeader_folded()
+{
+    EventLog log;
+    std::unique_ptr<SocketTask> task = openTask(url("folded-header"), &log);
+    QCOMPARE(task->readyState(), SocketTask::OPEN);
+    QCOMPARE(log.open.header.value("X-Folded"), QVariant("first second"));
+    task->close();
+    QTRY_VERIFY(log.closed());
+}

@@ -375,7 +375,10 @@ TestCase {
             }).then(task => task.onOpen(r => result = r));
         tryVerify(() => result !== null);
         compare(typeof result.header, "object");
-        compare(Object.keys(result.header).length, 0);
+        // Qt's QWebSocketServer answers with these three, spelled so
+        compare(result.header["Upgrade"], "websocket");
+        compare(result.header["Connection"], "Upgrade");
+        verify(result.header["Sec-WebSocket-Accept"].length > 0);
         compare(result.protocol, "");
     }
 

@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include <QEventLoop>
 #include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -10,6 +11,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 #include <QWebSocket>
 #include <SocketTask>
 #include <netinet/in.h>
@@ -39,6 +41,14 @@ private Q_SLOTS:
     void events_deleteInsideListener();
     void events_listenerSendsAndCloses();
     void events_listenersReleasedAfterClose();
+    void events_offRemovesAllOfAKind();
+    void events_offByContext();
+    void events_offNullContextWarns();
+    void events_removedDuringDeliveryNotCalled();
+    void events_offInsideNestedLoop();
+    void events_callbacksAfterReturn();
+    void events_callbacksAfterReturnSurviveDelete();
+    void events_callbacksAfterReturnNoTask();
 };
 
 void tst_Events::events_peerCloseAfterTwoMessages()
@@ -362,3 +372,181 @@ void tst_Events::events_listenersReleasedAfterClose()
 
 QTEST_GUILESS_MAIN(tst_Events)
 #include "tst_events.moc"
+
+// Alipay's task.offMessage() and removeEventListener: off* with no context removes every
+// listener of that kind, the others keep running.
+void tst_Events::events_offRemovesAllOfAKind()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QStringList heard;
+    task->onMessage([&](const auto &r) { heard << "a:" + r.data.toString(); });
+    task->onMessage([&](const auto &r) { heard << "b:" + r.data.toString(); });
+    task->onClose([&](const auto &r) { heard << QStringLiteral("close:%1").arg(r.code); });
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    task->send("1");
+    QTRY_COMPARE(heard, QStringList({ "a:1", "b:1" }));
+    task->offMessage();
+    task->onMessage([&](const auto &r) { heard << "c:" + r.data.toString(); }); // added after
+    task->send("2");
+    QTRY_COMPARE(heard.size(), 3);
+    QCOMPARE(heard.last(), QStringLiteral("c:2"));
+    task->offOpen(); // other kinds: untouched
+    task->close();
+    QTRY_COMPARE(heard.last(), QStringLiteral("close:1000"));
+}
+
+// off*(context): only the listeners added with that context, as QObject::disconnect.
+void tst_Events::events_offByContext()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QObject left, right;
+    QStringList heard;
+    task->onMessage(&left, [&](const auto &) { heard << "left"; });
+    task->onMessage(&right, [&](const auto &) { heard << "right"; });
+    task->onMessage([&](const auto &) { heard << "plain"; });
+    task->onClose(&left, [&](const auto &) { heard << "left-close"; });
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    task->offMessage(&left);
+    task->send("x");
+    QTRY_COMPARE(heard, QStringList({ "right", "plain" }));
+    task->close();
+    QTRY_COMPARE(heard.last(), QStringLiteral("left-close")); // its other kind stays
+}
+
+void tst_Events::events_offNullContextWarns()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QStringList heard;
+    task->onMessage([&](const auto &) { heard << "plain"; });
+    QTest::ignoreMessage(QtWarningMsg,
+        "SocketTask::offMessage: no context object (a listener needs a live one); nothing "
+        "removed");
+    task->offMessage(static_cast<QObject *>(nullptr));
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    task->send("x");
+    QTRY_COMPARE(heard, QStringList({ "plain" }));
+}
+
+// As a browser's EventTarget: a listener removed while its event is being delivered is not
+// called for it, one added then hears only the next event; a listener may remove itself.
+void tst_Events::events_removedDuringDeliveryNotCalled()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QObject second, once;
+    QStringList heard;
+    task->onMessage([&](const SocketTask::OnMessageCallbackResult &r) {
+        const QString m = r.data.toString();
+        heard << "first:" + m;
+        if (m == "1") {
+            task->offMessage(&second);
+            task->onMessage([&heard](const auto &r2) { heard << "late:" + r2.data.toString(); });
+        }
+    });
+    task->onMessage(&second, [&](const auto &r) { heard << "second:" + r.data.toString(); });
+    task->onMessage(&once, [&](const auto &r) {
+        heard << "once:" + r.data.toString();
+        task->offMessage(&once); // itself, while it runs
+    });
+    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    task->send("1");
+    QTRY_COMPARE(heard, QStringList({ "first:1", "once:1" }));
+    task->send("2");
+    QTRY_COMPARE(heard.size(), 4);
+    QCOMPARE(heard.mid(2), QStringList({ "first:2", "late:2" }));
+}
+
+// Removed from inside a nested event loop of another kind's listener: not called after.
+void tst_Events::events_offInsideNestedLoop()
+{
+    TestServer server(TestServer::Echo);
+    std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
+    QObject view;
+    QStringList heard;
+    task->onMessage(&view, [&](const auto &r) { heard << "view:" + r.data.toString(); });
+    task->onOpen([&](const auto &) {
+        QEventLoop loop; // a dialog: the user closes the view meanwhile
+        QTimer::singleShot(0, &loop, [&] {
+            task->offMessage(&view);
+            loop.quit();
+        });
+        loop.exec();
+        task->send("after");
+    });
+    task->onMessage([&](const auto &r) { heard << "plain:" + r.data.toString(); });
+    QTRY_COMPARE(heard, QStringList({ "plain:after" }));
+}
+
+namespace {
+// A facade's call whose callbacks run after it returned (WeChat's, Alipay's, Baidu's).
+SocketTask *connectLater(const QUrl &url, QStringList *order)
+{
+    QVariantMap option { { QStringLiteral("url"), url.toString() } };
+    QString errMsg;
+    bool ok = false;
+    SocketTask::Callbacks record([&](const CallbackResult &r) { ok = true, errMsg = r.errMsg; },
+        [&](const CallbackResult &r) { errMsg = r.errMsg; });
+    SocketTask *task = SocketTaskBinding::connectSocket(option, record);
+    SocketTask::Callbacks later(
+        [order](const CallbackResult &r) { *order << "success:" + r.errMsg; },
+        [order](const CallbackResult &r) { *order << "fail:" + r.errMsg; },
+        [order](const CallbackResult &) { *order << "complete"; });
+    SocketTaskBinding::reportAfterReturn(task, later, CallbackResult(errMsg), ok);
+    *order << "returned";
+    return task;
+}
+} // namespace
+
+// The listener added in success (Alipay's own example) hears onOpen: success comes first, in
+// the task's queue, after the call returned.
+void tst_Events::events_callbacksAfterReturn()
+{
+    TestServer server(TestServer::Echo);
+    QStringList order;
+    std::unique_ptr<SocketTask> task(connectLater(server.url(), &order));
+    QVERIFY(task);
+    task->onOpen([&](const auto &) { order << "open"; });
+    QTRY_COMPARE(
+        order, QStringList({ "returned", "success:connectSocket:ok", "complete", "open" }));
+    // send's callbacks: after the call, before the echo of what it sent
+    const auto record = [&](const QString &what) {
+        return [&order, what](const CallbackResult &r) { order << what + ":" + r.errMsg; };
+    };
+    task->onMessage([&](const auto &r) { order << "message:" + r.data.toString(); });
+    QVERIFY(SocketTaskBinding::sendData(task.get(), QStringLiteral("hi")));
+    SocketTaskBinding::reportAfterReturn(task.get(),
+        SocketTask::Callbacks(record("success"), {}, {}), CallbackResult("sendSocketMessage:ok"),
+        true);
+    order << "sent";
+    QTRY_COMPARE(order.size(), 7);
+    QCOMPARE(order.mid(4), QStringList({ "sent", "success:sendSocketMessage:ok", "message:hi" }));
+    task->close();
+    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+}
+
+// A task deleted before its call's callbacks ran: they still run (nothing lost).
+void tst_Events::events_callbacksAfterReturnSurviveDelete()
+{
+    TestServer server(TestServer::Echo);
+    QStringList order;
+    SocketTask *task = connectLater(server.url(), &order);
+    QVERIFY(task);
+    delete task;
+    QCOMPARE(order, QStringList({ "returned" }));
+    QTRY_COMPARE(order, QStringList({ "returned", "success:connectSocket:ok", "complete" }));
+}
+
+// Refused options: no task; the fail callback comes from the event loop.
+void tst_Events::events_callbacksAfterReturnNoTask()
+{
+    QStringList order;
+    QVERIFY(!connectLater(QUrl(QStringLiteral("http://127.0.0.1/")), &order));
+    QCOMPARE(order, QStringList({ "returned" }));
+    QTRY_COMPARE(order.size(), 3);
+    QCOMPARE(order.at(1),
+        QStringLiteral("fail:connectSocket:fail request:fail invalid url \"http://127.0.0.1/\""));
+    QCOMPARE(order.at(2), QStringLiteral("complete"));
+}
