@@ -320,24 +320,29 @@ quint64 QmlSocketTask::addListener(Kind kind, const QJSValue &listener, SocketTa
     using Message = SocketTask::OnMessageCallbackResult;
     using Error = SocketTask::OnErrorCallbackResult;
     using Close = SocketTask::OnCloseCallbackResult;
+    const SocketTaskBackend::Platform platform = m_platform;
+    const int id = task->socketTaskId();
     switch (kind) {
     case SocketTaskElement::Open:
-        return SocketTaskBinding::addListener(task,
-            std::function<void(const Open &)>(
-                [b, listener](const Open &r) { b->call(listener, b->toJs(r)); }));
+        return SocketTaskBinding::addListener(
+            task, std::function<void(const Open &)>([b, listener, platform, id](const Open &r) {
+                b->call(listener, b->nested(b->toJs(r), platform, id));
+            }));
     case SocketTaskElement::Message:
         return SocketTaskBinding::addListener(task,
             std::function<void(const Message &)>(
-                [b, wrapped = b->dataListener(listener)](
-                    const Message &r) { b->callWithData(wrapped, r.data); }));
+                [b, wrapped = b->dataListener(listener, platform), platform, id](
+                    const Message &r) { b->callWithData(wrapped, r.data, platform, id); }));
     case SocketTaskElement::Error:
-        return SocketTaskBinding::addListener(task,
-            std::function<void(const Error &)>(
-                [b, listener](const Error &r) { b->call(listener, b->toJs(r)); }));
+        return SocketTaskBinding::addListener(
+            task, std::function<void(const Error &)>([b, listener, platform, id](const Error &r) {
+                b->call(listener, b->nested(b->toJs(r, platform), platform, id));
+            }));
     case SocketTaskElement::Close:
-        return SocketTaskBinding::addListener(task,
-            std::function<void(const Close &)>(
-                [b, listener](const Close &r) { b->call(listener, b->toJs(r)); }));
+        return SocketTaskBinding::addListener(
+            task, std::function<void(const Close &)>([b, listener, platform, id](const Close &r) {
+                b->call(listener, b->nested(b->toJs(r), platform, id));
+            }));
     }
     return 0;
 }
@@ -430,19 +435,19 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
         // the same settled Promise every time. No user code runs in here. The shape, one own
         // property `data`, stands for isPlainObject() here: asking that costs 2% of a send.
         const bool ok = SocketTaskBinding::sendData(m_task, b->toData(option, data));
-        return ok ? b->resolved(m_task->errMsg())
-                  : b->settle(false, b->toJs(SocketTask::CallbackResult(m_task->errMsg())));
+        return ok
+            ? b->resolved(m_task->errMsg())
+            : b->settle(false, b->toJs(SocketTask::CallbackResult(m_task->errMsg()), m_platform));
     }
-    SocketTaskBackend::CallRecord record(m_timing);
+    SocketTaskBackend::CallRecord record(m_platform);
     const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
     // A slot may delete the task inside the call; its callbacks still run.
     const QPointer<SocketTask> task = m_task;
     if (!m_task) {
         SocketTaskBinding::sendSocketMessage(nullptr, {}, callbacks); // an element never activated
     } else if (b->isPlainObject(option)) {
-        // No QVariantMap of the options, only the data.
-        SocketTaskBinding::sendData(
-            m_task, b->toData(option, option.property(QStringLiteral("data"))), callbacks);
+        // No QVariantMap of the options, only the data (Alipay's isBuffer read there).
+        SocketTaskBinding::sendData(m_task, b->sendData(option, m_platform), callbacks);
     } else {
         SocketTaskBinding::send(m_task, b->toVariant(option), callbacks);
     }
@@ -453,7 +458,7 @@ QJSValue QmlSocketTask::send(const QJSValue &option)
 QJSValue QmlSocketTask::close(const QJSValue &option)
 {
     SocketTaskBackend *b = backend();
-    SocketTaskBackend::CallRecord record(m_timing);
+    SocketTaskBackend::CallRecord record(m_platform);
     const SocketTask::Callbacks callbacks = b->callbacks(option, &record);
     const QPointer<SocketTask> task = m_task; // a slot may delete it inside the call
     if (m_task)

@@ -135,8 +135,8 @@ public:
     Q_INVOKABLE void offClose(const QJSValue &listener = QJSValue());
 
     SocketTask *task() const { return m_task; }
-    // When the callbacks of send() and close() run (the facade that made the task decides).
-    void setCallbackTiming(SocketTaskBackend::Timing timing) { m_timing = timing; }
+    // The facade that made the task: the shapes of its results, when its callbacks run.
+    void setPlatform(SocketTaskBackend::Platform platform) { m_platform = platform; }
     // A facade's listener (SocketTaskBackend::relay): not one of the task's, off* keeps it.
     void addRelay(const QString &kind, const QJSValue &listener);
     int socketTaskId() const;
@@ -195,7 +195,7 @@ private:
     QJSValue m_self; // a Taro task's hold on itself while it is not CLOSED
     std::unique_ptr<SocketTaskElement> m_element; // null for a task made by Taro.connectSocket
     bool m_active = false;
-    SocketTaskBackend::Timing m_timing = SocketTaskBackend::Timing::InsideCall;
+    SocketTaskBackend::Platform m_platform = SocketTaskBackend::Taro;
     // The listeners added with onOpen... to m_task, by the core's id, for off*.
     struct Added
     {

@@ -20,7 +20,8 @@ const char definer[] = R"js((function (singletons, global, names) {
     })
 }))js";
 
-const QStringList names = { QStringLiteral("Taro"), QStringLiteral("Wx") };
+const QStringList names = { QStringLiteral("Taro"), QStringLiteral("Wx"), QStringLiteral("Swan"),
+    QStringLiteral("My") };
 
 } // namespace
 
@@ -34,7 +35,7 @@ bool ScriptSingletons::install(QQmlEngine *engine)
                                 .call({ engine->newQObject(singletons), engine->globalObject(),
                                     engine->toScriptValue(names) });
     if (result.isError()) {
-        qCWarning(lcSocketTaskQml, "Taro and Wx could not be made global: %s",
+        qCWarning(lcSocketTaskQml, "Taro, Wx, Swan and My could not be made global: %s",
             qPrintable(result.toString()));
         return false;
     }
@@ -50,11 +51,12 @@ QJSValue ScriptSingletons::singleton(const QString &name)
         QQmlComponent component(m_engine);
         component.setData("import QtQml\nimport SocketTask\n"
                           "QtObject { readonly property var taro: Taro; "
-                          "readonly property var wx: Wx }",
+                          "readonly property var wx: Wx; readonly property var swan: Swan; "
+                          "readonly property var my: My }",
             QUrl(QStringLiteral("qrc:/sockettask/globals.qml")));
         m_holder.reset(component.create());
         if (!m_holder) {
-            qCWarning(lcSocketTaskQml, "Taro and Wx are not available to scripts: %s",
+            qCWarning(lcSocketTaskQml, "Taro, Wx, Swan and My are not available to scripts: %s",
                 qPrintable(component.errorString()));
             return QJSValue();
         }

@@ -80,6 +80,17 @@ const char helpers[] = R"js((function () {
                 }
             })
             return [promise, function () { return handled }]
+        },
+        function (fn) {
+            return function (data) {
+                return fn({ data: data, dataType: typeof data === "string" ? "string" : "arraybuffer" })
+            }
+        },
+        function (fn) { return function (data, isBuffer) { return fn({ data: data, isBuffer: isBuffer }) } },
+        function (fn) {
+            return function (data, isBuffer, id) {
+                return fn({ data: { socketTaskID: id, data: data, isBuffer: isBuffer } })
+            }
         }
     ]
 })())js";
@@ -95,6 +106,9 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
     m_read = functions.property(3);
     m_wrapDataListener = functions.property(4);
     m_reject = functions.property(5);
+    m_wrapSwanListener = functions.property(6);
+    m_wrapMySocketListener = functions.property(7);
+    m_wrapMyTaskListener = functions.property(8);
     m_objectPrototype = engine->globalObject()
                             .property(QStringLiteral("Object"))
                             .property(QStringLiteral("prototype"));
@@ -301,6 +315,57 @@ QJSValue SocketTaskBackend::toJs(const SocketTask::CallbackResult &result) const
     return object;
 }
 
+QJSValue SocketTaskBackend::toJs(const SocketTask::CallbackResult &result, Platform platform) const
+{
+    if (!isAlipay(platform))
+        return toJs(result);
+    // Alipay: { error, errorMessage } on failure; success names the task (socketTaskID).
+    QJSValue object = m_engine->newObject();
+    if (result.errMsg.endsWith(QLatin1String(":ok"))) {
+        if (result.socketTaskId)
+            object.setProperty(QStringLiteral("socketTaskID"), result.socketTaskId);
+        return object;
+    }
+    object.setProperty(QStringLiteral("error"), SocketTaskBinding::alipayError(result.errMsg));
+    object.setProperty(QStringLiteral("errorMessage"), result.errMsg);
+    return object;
+}
+
+QJSValue SocketTaskBackend::toJs(
+    const SocketTask::OnErrorCallbackResult &result, Platform platform) const
+{
+    if (!isAlipay(platform))
+        return toJs(result);
+    QJSValue object = m_engine->newObject();
+    object.setProperty(QStringLiteral("error"), SocketTaskBinding::alipayError(result.errMsg));
+    object.setProperty(QStringLiteral("errorMessage"), result.errMsg);
+    return object;
+}
+
+QJSValue SocketTaskBackend::nested(const QJSValue &flat, Platform platform, int socketTaskId) const
+{
+    if (platform != MyTask)
+        return flat;
+    // Alipay's task: { data: { socketTaskID, ... } } (its container's WebSocketBridgeCallback)
+    QJSValue inner = m_engine->newObject();
+    inner.setProperty(QStringLiteral("socketTaskID"), socketTaskId);
+    QJSValueIterator it(flat);
+    while (it.next())
+        inner.setProperty(it.name(), it.value());
+    QJSValue outer = m_engine->newObject();
+    outer.setProperty(QStringLiteral("data"), inner);
+    return outer;
+}
+
+QVariant SocketTaskBackend::sendData(const QJSValue &option, Platform platform) const
+{
+    const QJSValue data = option.property(QStringLiteral("data"));
+    QVariant converted = toData(option, data);
+    if (isAlipay(platform) && option.property(QStringLiteral("isBuffer")).toBool())
+        converted = SocketTaskBinding::fromBase64(converted);
+    return converted;
+}
+
 QJSValue SocketTaskBackend::toJs(const SocketTask::OnOpenCallbackResult &result) const
 {
     QJSValue object = m_engine->newObject();
@@ -355,17 +420,37 @@ QJSValue SocketTaskBackend::resolved(const QString &errMsg)
     return *it;
 }
 
-QJSValue SocketTaskBackend::dataListener(const QJSValue &listener) const
+QJSValue SocketTaskBackend::dataListener(const QJSValue &listener, Platform platform) const
 {
+    switch (platform) {
+    case Swan:
+        return m_wrapSwanListener.call({ listener });
+    case MySocket:
+        return m_wrapMySocketListener.call({ listener });
+    case MyTask:
+        return m_wrapMyTaskListener.call({ listener });
+    case Taro:
+    case Wx:
+        break;
+    }
     return m_wrapDataListener.call({ listener });
 }
 
-void SocketTaskBackend::callWithData(const QJSValue &dataListener, const QVariant &data) const
+void SocketTaskBackend::callWithData(
+    const QJSValue &dataListener, const QVariant &data, Platform platform, int socketTaskId) const
 {
-    const QJSValue value = data.metaType().id() == QMetaType::QString
-        ? QJSValue(*static_cast<const QString *>(data.constData()))
-        : m_engine->toScriptValue(data.toByteArray()); // an ArrayBuffer
-    const QJSValue returned = dataListener.call({ value });
+    const bool text = data.metaType().id() == QMetaType::QString;
+    QJSValue returned;
+    if (isAlipay(platform)) {
+        // Alipay's binary: a Base64 string, with isBuffer
+        const QJSValue value = text ? QJSValue(*static_cast<const QString *>(data.constData()))
+                                    : QJSValue(QString::fromLatin1(data.toByteArray().toBase64()));
+        returned = dataListener.call({ value, !text, socketTaskId });
+    } else {
+        const QJSValue value = text ? QJSValue(*static_cast<const QString *>(data.constData()))
+                                    : m_engine->toScriptValue(data.toByteArray()); // ArrayBuffer
+        returned = dataListener.call({ value });
+    }
     if (returned.isError())
         throw JsException(returned);
 }
@@ -460,7 +545,7 @@ SocketTask::Callbacks SocketTaskBackend::callbacks(
     // The core calls success or fail, then complete, synchronously: convert the result once.
     auto result = [this, record](const SocketTask::CallbackResult &r) {
         if (record->result.isUndefined()) {
-            record->result = toJs(r);
+            record->result = toJs(r, record->platform);
             record->coreResult = r;
             record->reported = true;
         }
@@ -471,7 +556,7 @@ SocketTask::Callbacks SocketTaskBackend::callbacks(
         if (record->failOrComplete)
             m_heardByCallback.append(js);
     };
-    if (record->timing == Timing::AfterReturn) {
+    if (callbacksAfterReturn(record->platform)) {
         // Only the result now: reportAfterReturn() hands the user's functions to the core.
         record->success = success;
         record->fail = fail;
@@ -504,7 +589,7 @@ SocketTask::Callbacks SocketTaskBackend::callbacks(
 
 void SocketTaskBackend::reportAfterReturn(const CallRecord &record, SocketTask *task) const
 {
-    if (record.timing != Timing::AfterReturn || !record.reported)
+    if (!callbacksAfterReturn(record.platform) || !record.reported)
         return;
     const bool any
         = record.success.isCallable() || record.fail.isCallable() || record.complete.isCallable();
@@ -560,40 +645,75 @@ QJSValue SocketTaskBackend::connectSocket(const QJSValue &options)
     return made;
 }
 
-QJSValue SocketTaskBackend::connectSocketTask(const QJSValue &options, bool afterReturn)
+QJSValue SocketTaskBackend::connectSocketTask(
+    const QJSValue &options, Platform platform, QmlSocketTask *current)
 {
-    CallRecord record(afterReturn ? Timing::AfterReturn : Timing::InsideCall);
-    const QJSValue task = makeTask(options, &record);
+    CallRecord record(platform);
+    QJSValue task(QJSValue::NullValue);
+    QString refused;
+    if (isAlipay(platform) && isPlainObject(options)) {
+        // Alipay's `data` in the query (the options are read again below: a copy with the url)
+        QVariant url;
+        refused = SocketTaskBinding::checkQueryData(
+            read(options, QStringLiteral("url")), read(options, QStringLiteral("data")), &url);
+        if (refused.isEmpty() && platform == MySocket)
+            refused = SocketTaskBinding::checkOneSocket(current ? current->task() : nullptr);
+        if (refused.isEmpty()) {
+            QJSValue copy = m_engine->newObject();
+            QJSValueIterator it(options);
+            while (it.next())
+                copy.setProperty(it.name(), it.value());
+            copy.setProperty(QStringLiteral("url"), m_engine->toScriptValue(url));
+            task = makeTask(copy, &record);
+        }
+    } else {
+        task = makeTask(options, &record);
+    }
+    if (!refused.isEmpty()) {
+        // Through the core's report, as every other failure
+        const SocketTask::Callbacks callbacks = this->callbacks(options, &record);
+        callbacks.fail()(SocketTask::CallbackResult(refused));
+    }
     auto *made = qobject_cast<QmlSocketTask *>(task.toQObject());
     if (made)
-        made->setCallbackTiming(record.timing);
+        made->setPlatform(platform);
     reportAfterReturn(record, made ? made->task() : nullptr);
     // No Promise: the failure is the callbacks', or nobody's.
     if (!takeHeard(record.result) && task.isNull())
-        reportUnhandled(record.result.property(QStringLiteral("errMsg")).toString(), false);
+        reportUnhandled(refused.isEmpty()
+                ? record.result.property(QStringLiteral("errMsg")).toString()
+                : refused,
+            false);
     return task;
 }
 
-QJSValue SocketTaskBackend::oneSocketCall(QmlSocketTask *task, const QJSValue &option,
-    bool afterReturn, void (*call)(SocketTask *, const QVariant &, const SocketTask::Callbacks &))
+QJSValue SocketTaskBackend::oneSocketCall(QmlSocketTask *task, const QVariant &option,
+    const QJSValue &callbackOptions, Platform platform,
+    void (*call)(SocketTask *, const QVariant &, const SocketTask::Callbacks &))
 {
-    CallRecord record(afterReturn ? Timing::AfterReturn : Timing::InsideCall);
+    CallRecord record(platform);
     SocketTask *core = task ? task->task() : nullptr;
-    call(core, toVariant(option), callbacks(option, &record));
+    call(core, option, callbacks(callbackOptions, &record));
     reportAfterReturn(record, core);
     return settle(record.ok, record.result);
 }
 
 QJSValue SocketTaskBackend::sendSocketMessage(
-    QmlSocketTask *task, const QJSValue &option, bool afterReturn)
+    QmlSocketTask *task, const QJSValue &option, Platform platform)
 {
-    return oneSocketCall(task, option, afterReturn, &SocketTaskBinding::sendSocketMessage);
+    QVariant converted;
+    if (isAlipay(platform) && isPlainObject(option))
+        converted = QVariantMap { { QStringLiteral("data"), sendData(option, platform) } };
+    else
+        converted = toVariant(option);
+    return oneSocketCall(task, converted, option, platform, &SocketTaskBinding::sendSocketMessage);
 }
 
 QJSValue SocketTaskBackend::closeSocket(
-    QmlSocketTask *task, const QJSValue &option, bool afterReturn)
+    QmlSocketTask *task, const QJSValue &option, Platform platform)
 {
-    return oneSocketCall(task, option, afterReturn, &SocketTaskBinding::closeSocket);
+    return oneSocketCall(
+        task, toVariant(option), option, platform, &SocketTaskBinding::closeSocket);
 }
 
 void SocketTaskBackend::relay(QmlSocketTask *task, const QString &kind, const QJSValue &listener)

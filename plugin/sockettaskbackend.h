@@ -28,20 +28,31 @@ class SocketTaskBackend : public QObject
             maxConcurrentTasksChanged FINAL)
 
 public:
+    // The facade a call comes from: its platform's shapes (results, events) and timing.
+    // Taro runs success/fail/complete inside the call (as its browser build); the
+    // mini-program runtimes (WeChat, Baidu, Alipay) after it returned (docs/contract.md).
+    // Alipay's task (`multiple: true`) nests its events' results in `data`; its one-socket
+    // mode does not.
+    enum Platform { Taro, Wx, Swan, MyTask, MySocket };
+    Q_ENUM(Platform)
+    static bool callbacksAfterReturn(Platform platform) { return platform != Taro; }
+    static bool isAlipay(Platform platform) { return platform == MyTask || platform == MySocket; }
+
     static SocketTaskBackend *create(QQmlEngine *qmlEngine, QJSEngine *engine);
     static SocketTaskBackend *of(QJSEngine *engine);
     ~SocketTaskBackend() override;
 
     // { task, promise }: the task (or null), and the Promise Taro.connectSocket returns.
     Q_INVOKABLE QJSValue connectSocket(const QJSValue &options);
-    // The task (or null) that Wx.connectSocket returns: WeChat's shape, with no Promise. Its
-    // callbacks, and those of the task's calls, run after the call returned (`afterReturn`
-    // false: inside it).
-    Q_INVOKABLE QJSValue connectSocketTask(const QJSValue &options, bool afterReturn = true);
+    // The task (or null) that Wx/Swan/My.connectSocket return: no Promise; the shapes and
+    // timing of `platform`. Alipay's `data` option goes into the URL's query; for MySocket,
+    // `current` is the one-socket mode's connection, and a live one refuses a second.
+    Q_INVOKABLE QJSValue connectSocketTask(
+        const QJSValue &options, Platform platform, QmlSocketTask *current = nullptr);
     Q_INVOKABLE QJSValue sendSocketMessage(
-        QmlSocketTask *task, const QJSValue &option, bool afterReturn = false);
+        QmlSocketTask *task, const QJSValue &option, Platform platform = Taro);
     Q_INVOKABLE QJSValue closeSocket(
-        QmlSocketTask *task, const QJSValue &option, bool afterReturn = false);
+        QmlSocketTask *task, const QJSValue &option, Platform platform = Taro);
     // A listener of a facade's own (a relay to its global listeners): unlike the task's
     // onOpen..., the task's off* does not remove it.
     Q_INVOKABLE void relay(QmlSocketTask *task, const QString &kind, const QJSValue &listener);
@@ -67,6 +78,12 @@ public:
     QJSValue toJs(const SocketTask::OnMessageCallbackResult &result) const;
     QJSValue toJs(const SocketTask::OnErrorCallbackResult &result) const;
     QJSValue toJs(const SocketTask::OnCloseCallbackResult &result) const;
+    // The same, in `platform`'s shape (Alipay's error numbers, its task's nested `data`).
+    QJSValue toJs(const SocketTask::CallbackResult &result, Platform platform) const;
+    QJSValue toJs(const SocketTask::OnErrorCallbackResult &result, Platform platform) const;
+    QJSValue nested(const QJSValue &flat, Platform platform, int socketTaskId) const;
+    // option.data for `platform`: Alipay's `isBuffer: true` makes a Base64 string bytes.
+    QVariant sendData(const QJSValue &option, Platform platform) const;
     // A Promise resolved or rejected with result. A rejection that no fail or complete callback
     // heard and that nobody catches is logged, once (reportUnhandled).
     QJSValue settle(bool ok, const QJSValue &result) const;
@@ -75,19 +92,16 @@ public:
     QJSValue resolved(const QString &errMsg);
     // onMessage's listener, wrapped once as data => listener({ data }), so that each message
     // costs one call into JavaScript, and the result object is made there.
-    QJSValue dataListener(const QJSValue &listener) const;
-    void callWithData(const QJSValue &dataListener, const QVariant &data) const;
+    QJSValue dataListener(const QJSValue &listener, Platform platform = Taro) const;
+    void callWithData(const QJSValue &dataListener, const QVariant &data, Platform platform = Taro,
+        int socketTaskId = 0) const;
     void call(const QJSValue &fn, const QJSValue &arg) const;
-
-    // When a call's success/fail/complete run: inside it (Taro, as its browser build), or after
-    // it returned, as the mini-program runtimes do (WeChat, Alipay, Baidu: docs/contract.md).
-    enum class Timing { InsideCall, AfterReturn };
 
     // Collects what a call's callbacks were given, so the call can also return a Promise.
     struct CallRecord
     {
-        explicit CallRecord(Timing timing = Timing::InsideCall) : timing(timing) { }
-        Timing timing;
+        explicit CallRecord(Platform platform = Taro) : platform(platform) { }
+        Platform platform;
         bool ok = false;
         bool failOrComplete = false;
         bool reported = false; // the core gave the result (AfterReturn: not run yet)
@@ -118,7 +132,8 @@ private:
     static QString pastLimit(const QJSValue &value, double length, const Conversion &conversion);
     explicit SocketTaskBackend(QJSEngine *engine);
     QJSValue makeTask(const QJSValue &options, CallRecord *record);
-    QJSValue oneSocketCall(QmlSocketTask *task, const QJSValue &option, bool afterReturn,
+    QJSValue oneSocketCall(QmlSocketTask *task, const QVariant &option, const QJSValue &callbacks,
+        Platform platform,
         void (*call)(SocketTask *, const QVariant &, const SocketTask::Callbacks &));
     bool takeHeard(const QJSValue &result) const;
     void postCheck() const;
@@ -132,6 +147,9 @@ private:
     QJSValue m_settle; // Promise.resolve / Promise.reject
     QJSValue m_read; // object[key], catching what a getter throws
     QJSValue m_wrapDataListener; // fn => (data => fn({ data }))
+    QJSValue m_wrapSwanListener; // ... fn({ data, dataType })
+    QJSValue m_wrapMySocketListener; // ... fn({ data, isBuffer })
+    QJSValue m_wrapMyTaskListener; // ... fn({ data: { socketTaskID, data, isBuffer } })
     QJSValue m_reject; // a rejected Promise that tells whether a handler was attached
     // fail results that a fail or complete callback heard: their rejection is handled
     mutable QList<QJSValue> m_heardByCallback;

@@ -48,7 +48,7 @@ QtObject {
         \c complete).
     */
     function connectSocket(options) {
-        const task = SocketTaskBackend.connectSocketTask(options);
+        const task = SocketTaskBackend.connectSocketTask(options, SocketTaskBackend.Wx);
         if (task) {
             latestTask = task;
             GlobalListeners.attach(wx, task);
@@ -63,7 +63,7 @@ QtObject {
         Taro::sendSocketMessage(), which WeChat code may ignore.
     */
     function sendSocketMessage(options) {
-        return SocketTaskBackend.sendSocketMessage(latestTask, options, true);
+        return SocketTaskBackend.sendSocketMessage(latestTask, options, SocketTaskBackend.Wx);
     }
 
     /*!
@@ -72,7 +72,7 @@ QtObject {
         connected"} when there is none or it is CLOSED.
     */
     function closeSocket(options) {
-        return SocketTaskBackend.closeSocket(latestTask, options, true);
+        return SocketTaskBackend.closeSocket(latestTask, options, SocketTaskBackend.Wx);
     }
 
     /*!

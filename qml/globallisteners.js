@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
-// The global listeners of WeChat's one-socket API (onSocketOpen/Message/Error/Close), kept here
-// rather than as members of Taro and Wx so that they are not part of their API. One copy per
-// importing singleton, that is per Taro and per Wx of an engine.
+// The global listeners of the one-socket API (onSocketOpen/Message/Error/Close), kept here
+// rather than as members of the facades so that they are not part of their API. One copy per
+// importing singleton, that is per Taro, Wx, Swan and My of an engine.
 //
 // WeChat keeps one listener per event: a later onSocketOpen replaces the earlier one (code that
 // sets its listeners again on each reconnect runs them once). WeChat's pages do not say so;
-// code written for it relies on it (see docs/porting.qdoc).
+// code written for it relies on it (see docs/porting.qdoc). Alipay keeps a list: my.onSocketOpen
+// adds one, my.offSocketOpen removes it (add/remove below).
 
-// The listener of each kind, or null.
+// The listeners of each kind, in the order they were added.
 const current = {
-    "open": null,
-    "message": null,
-    "error": null,
-    "close": null
+    "open": [],
+    "message": [],
+    "error": [],
+    "close": []
 };
 
 // Messages are relayed only once a message listener is set, so that a message costs no call into
@@ -22,12 +23,40 @@ const current = {
 // one keyed by QObjects after a garbage collection.)
 let relayingTaskId = 0;
 
-// A checked listener: from now on it alone hears `kind`, on the latest task and on every task
-// made later.
+// WeChat's rule: a checked listener from now on alone hears `kind`, on the latest task and on
+// every task made later.
 function set(owner, kind, listener) {
-    current[kind] = listener;
+    current[kind] = [listener];
     if (kind === "message" && owner.latestTask)
         relayMessages(owner, owner.latestTask);
+}
+
+// Alipay's my.onSocketOpen...: one more listener of `kind`.
+function add(owner, kind, listener) {
+    current[kind] = current[kind].concat([listener]);
+    if (kind === "message" && owner.latestTask)
+        relayMessages(owner, owner.latestTask);
+}
+
+// Alipay's my.offSocketOpen...: those that are `listener`, or all with none.
+function remove(kind, listener) {
+    current[kind] = listener === undefined ? [] : current[kind].filter(fn => fn !== listener);
+}
+
+// Each listener of the moment; one removed by an earlier one is not called (as a browser's
+// EventTarget), one added meanwhile hears the next event. One that throws is logged, and the
+// others still run.
+function notify(kind, result) {
+    const listeners = current[kind];
+    for (const listener of listeners) {
+        if (!current[kind].includes(listener))
+            continue;
+        try {
+            listener(result);
+        } catch (error) {
+            console.warn("a global " + kind + " listener threw: " + error);
+        }
+    }
 }
 
 function relayMessages(owner, task) {
@@ -36,11 +65,11 @@ function relayMessages(owner, task) {
     relayingTaskId = task.socketTaskId;
     SocketTaskBackend.relay(task, "message", result => {
         if (task === owner.latestTask)
-            current.message(result);
+            notify("message", result);
     });
 }
 
-// A new latest task: one relay per kind, which passes the event to the listener of the moment
+// A new latest task: one relay per kind, which passes the event to the listeners of the moment
 // while the task is the latest one; and its close event once its error was heard, so that code
 // that reconnects in onSocketError still hears the old task's onSocketClose. The task runs the
 // relays like its own listeners (in order, and a throw is logged), but the task's off* leaves
@@ -53,12 +82,10 @@ function attach(owner, task) {
             return;
         if (kind === "error")
             errorHeard = true;
-        const listener = current[kind];
-        if (listener)
-            listener(result);
+        notify(kind, result);
     };
     for (const kind of ["open", "error", "close"])
         SocketTaskBackend.relay(task, kind, result => relay(kind, result));
-    if (current.message)
+    if (current.message.length > 0)
         relayMessages(owner, task);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "errmsg_p.h"
 
+#include <QJsonDocument>
+
 #include "options_p.h"
 #include "sockettaskbinding_p.h"
 
@@ -652,6 +654,100 @@ QString checkClose(int code, const QString &reason)
     if (reason.toUtf8().size() > 123)
         return closeReason;
     return {};
+}
+
+} // namespace ErrMsg
+
+namespace ErrMsg {
+
+QString checkQueryData(const QVariant &url, const QVariant &data, QVariant *urlWithQuery)
+{
+    *urlWithQuery = url;
+    if (!data.isValid())
+        return {};
+    if (!isObject(data))
+        return shouldBe(
+            connectParam, QStringLiteral("parameter.data"), QStringLiteral("Object"), data);
+    if (!isString(url))
+        return {}; // connectSocket's own check names it
+    const QVariantMap map = data.toMap();
+    if (map.isEmpty())
+        return {};
+    QStringList pairs;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        const QVariant &value = it.value();
+        QString text;
+        if (isString(value))
+            text = value.toString();
+        else if (isNumber(value))
+            text = jsNumber(value.toDouble());
+        else if (value.metaType().id() == QMetaType::Bool)
+            text = value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+        else if (value.metaType().id() == QMetaType::Nullptr)
+            text = QStringLiteral("null");
+        else if (isObject(value) || isArray(value))
+            text = QString::fromUtf8(
+                QJsonDocument::fromVariant(value).toJson(QJsonDocument::Compact));
+        else
+            return shouldBe(connectParam, QStringLiteral("parameter.data.") + it.key(),
+                QStringLiteral("String, Number, Boolean, Object or Array"), value);
+        pairs << QString::fromLatin1(QUrl::toPercentEncoding(it.key())) + QLatin1Char('=')
+                + QString::fromLatin1(QUrl::toPercentEncoding(text));
+    }
+    const QString base = url.toString();
+    *urlWithQuery = base + (base.contains(QLatin1Char('?')) ? QLatin1Char('&') : QLatin1Char('?'))
+        + pairs.join(QLatin1Char('&'));
+    return {};
+}
+
+QVariant fromBase64(const QVariant &data)
+{
+    if (!isString(data))
+        return data;
+    const QString text = data.toString();
+    auto decoded
+        = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || text.size() % 4 != 0) {
+        return QVariant::fromValue(SocketTaskBinding::ScriptType {
+            QStringLiteral("String"), {}, QStringLiteral("is not Base64 (isBuffer is true)") });
+    }
+    return *decoded;
+}
+
+int alipayError(const QString &errMsg)
+{
+    constexpr int unknown = 1, invalidParameter = 2, emptyUrl = 3, badUrl = 4, notWebSocket = 5,
+                  timedOut = 6, badCertificate = 7, badResponse = 8, unrequestedProtocol = 9,
+                  notOpen = 10, sendFailed = 11;
+    if (errMsg.contains(QLatin1String(":fail parameter error:")) || errMsg == closeCode
+        || errMsg == closeReason || errMsg == connectionExists)
+        return invalidParameter;
+    static const QString invalidUrl
+        = QStringLiteral("connectSocket:fail request:fail invalid url ");
+    if (errMsg.startsWith(invalidUrl)) {
+        // The URL, quoted; its scheme tells which of Alipay's three URL errors it is.
+        const QString quotedUrl = errMsg.mid(invalidUrl.size());
+        const QString url = quotedUrl.mid(1, quotedUrl.size() - 2);
+        if (url.isEmpty())
+            return emptyUrl;
+        const QString scheme = QUrl(url).scheme();
+        return scheme == QLatin1String("ws") || scheme == QLatin1String("wss") ? badUrl
+                                                                               : notWebSocket;
+    }
+    if (errMsg == connectTimeout)
+        return timedOut;
+    if (errMsg.startsWith(QLatin1String("connectSocket:fail TLS handshake failed")))
+        return badCertificate;
+    if (errMsg.startsWith(QLatin1String("connectSocket:fail the server chose the subprotocol")))
+        return unrequestedProtocol;
+    if (errMsg.startsWith(QLatin1String("connectSocket:fail the server"))
+        || errMsg.contains(QLatin1String("refuses the server's")))
+        return badResponse;
+    if (errMsg == sendNotOpen || errMsg == sendNotConnected || errMsg == closeNotConnected)
+        return notOpen;
+    if (errMsg.startsWith(QLatin1String("sendSocketMessage:fail")))
+        return sendFailed;
+    return unknown;
 }
 
 } // namespace ErrMsg

@@ -96,6 +96,24 @@ QString checkClose(int code, const QString &reason);
 
 QString typeName(const QVariant &value);
 
+// Alipay's my.connectSocket (docs/contract.md, "Alipay"): `data` goes into the URL's query,
+// each key=value percent-encoded, strings as they are, other values as JSON. The URL with it,
+// or the errMsg (data not an Object). `url` is returned untouched when data is undefined.
+QString checkQueryData(const QVariant &url, const QVariant &data, QVariant *urlWithQuery);
+// Alipay's one-socket mode (no `multiple: true`): a second connection while one is not CLOSED.
+inline const QString connectionExists = QStringLiteral(
+    "connectSocket:fail a WebSocket connection already exists (close it first, or pass "
+    "multiple: true)");
+// Alipay's my.sendSocketMessage({ data, isBuffer: true }): data is binary as Base64. The
+// bytes, or a value that checkSendData refuses with "parameter.data is not Base64 ...";
+// anything but a string is left as it is (an ArrayBuffer is sent, the rest refused).
+QVariant fromBase64(const QVariant &data);
+// Alipay's numbered error for an errMsg: the table of docs/contract.md ("Alipay"), that of
+// Alipay's network docs (1 unknown, 2 invalid parameter / connection exists, 3 empty URL,
+// 4 bad URL, 5 not ws/wss, 6 timeout, 7 bad certificate, 8 bad response, 9 unrequested
+// subprotocol, 10 not open, 11 send failed).
+int alipayError(const QString &errMsg);
+
 // The reconnect policy's ranges, for the typed Policy and the QML element's `reconnect` alike.
 QString checkReconnectPolicy(const SocketTaskReconnector::Policy &policy);
 // The QML element's `reconnect: { initialDelay, ... }`: the types, then the ranges.

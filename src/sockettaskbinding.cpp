@@ -100,6 +100,28 @@ void SocketTaskBinding::reportAfterReturn(SocketTask *task, const SocketTask::Ca
         QMetaObject::invokeMethod(QCoreApplication::instance(), report, Qt::QueuedConnection);
 }
 
+QString SocketTaskBinding::checkQueryData(
+    const QVariant &url, const QVariant &data, QVariant *withQuery)
+{
+    return ErrMsg::checkQueryData(url, data, withQuery);
+}
+
+QString SocketTaskBinding::checkOneSocket(const SocketTask *current)
+{
+    return current && current->readyState() != SocketTask::CLOSED ? ErrMsg::connectionExists
+                                                                  : QString();
+}
+
+QVariant SocketTaskBinding::fromBase64(const QVariant &data)
+{
+    return ErrMsg::fromBase64(data);
+}
+
+int SocketTaskBinding::alipayError(const QString &errMsg)
+{
+    return ErrMsg::alipayError(errMsg);
+}
+
 QString SocketTaskBinding::valueLimit(qsizetype depth, bool containsItself, double length)
 {
     return ErrMsg::checkValueLimits(depth, containsItself, length);

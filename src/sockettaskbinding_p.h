@@ -63,6 +63,13 @@ public:
     static void reportAfterReturn(SocketTask *task, const SocketTask::Callbacks &callbacks,
         const SocketTask::CallbackResult &result, bool ok);
 
+    // Alipay's shapes (the My facade); the rules are ErrMsg's (see there).
+    static QString checkQueryData(const QVariant &url, const QVariant &data, QVariant *withQuery);
+    // The errMsg when `current` (the one-socket mode's connection) is not CLOSED, or "".
+    static QString checkOneSocket(const SocketTask *current);
+    static QVariant fromBase64(const QVariant &data);
+    static int alipayError(const QString &errMsg);
+
     // WeChat's one-socket functions (Taro.sendSocketMessage, Taro.closeSocket) on the task they
     // act on; with no task, or a CLOSED one, they fail with "WebSocket is not connected".
     static void sendSocketMessage(

@@ -51,6 +51,13 @@ public:
     Q_INVOKABLE QString urlString() const { return url().toString(); }
     Q_INVOKABLE int connectionCount() const { return connections; }
     Q_INVOKABLE QString header(int connection, const QString &name) const;
+    // The URL the client asked for (path and query), of a connection that opened.
+    Q_INVOKABLE QString requestUrl(int connection) const
+    {
+        return connection < handshakes.size()
+            ? handshakes.at(connection).url().toString(QUrl::FullyEncoded)
+            : QString();
+    }
     Q_INVOKABLE int receivedCount() const { return int(received.size()); }
     Q_INVOKABLE QVariant receivedAt(int i) const { return received.value(i); }
     Q_INVOKABLE int closeCount() const { return int(closes.size()); }
