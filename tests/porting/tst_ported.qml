@@ -13,6 +13,9 @@ import "async_chat.js" as AsyncChat
 import "wx_task.js" as WxTask
 import "socket_helper.js" as SocketHelper
 import "reconnect_wrapper.js" as ReconnectWrapper
+import "alipay_task.js" as AlipayTask
+import "alipay_global.js" as AlipayGlobal
+import "baidu_task.js" as BaiduTask
 
 TestCase {
     id: tc
@@ -22,6 +25,54 @@ TestCase {
     function cleanup() {
         TestHelper.stopServers();
         tryVerify(() => TestHelper.liveTaskCount() === 0, 5000, "every task CLOSED");
+    }
+
+    // Alipay's multiple-instance example: echoes, binary through Base64, data in the query.
+    function test_alipayTask() {
+        const server = TestHelper.server("Echo");
+        let result = null;
+        AlipayTask.start(server.urlString(), (received, sameTask) => result = {
+                    "received": received,
+                    "sameTask": sameTask
+                });
+        tryVerify(() => result !== null, 5000);
+        compare(result.received, ["hello", "base64:AAEC"]);
+        verify(result.sameTask, "socketTaskID names the task");
+        compare(TestHelper.hex(server.receivedAt(1)), "000102");
+        verify(server.requestUrl(0).endsWith("&room=lobby"), server.requestUrl(0));
+        tryVerify(() => server.closeCount() === 1);
+        compare(server.closeReasonAt(0), "bye");
+    }
+
+    // Alipay's sample page: global listeners, then off* (the second echo is not heard).
+    function test_alipayGlobal() {
+        const server = TestHelper.server("Echo");
+        let result = null;
+        AlipayGlobal.page.onLoad((messages, code) => result = {
+                    "messages": messages,
+                    "code": code
+                });
+        AlipayGlobal.page.connectSocket(server.urlString());
+        tryVerify(() => result !== null, 5000);
+        compare(result.messages, ["first"]);
+        compare(result.code, 1000);
+        compare(server.receivedCount(), 2, "the unheard one was sent");
+        for (const kind of ["Open", "Message", "Error", "Close"])
+            My["offSocket" + kind]();
+    }
+
+    // Baidu's SocketTask example: the server's own header in onOpen, dataType on messages.
+    function test_baiduTask() {
+        const peer = TestHelper.python("hostile_server.py");
+        let opened = null;
+        let echoed = null;
+        BaiduTask.open("ws://127.0.0.1:" + peer.port + "/own-headers").then(r => opened = r);
+        tryVerify(() => opened !== null, 5000);
+        compare(opened.server, "node-7");
+        BaiduTask.echo(opened.task, "baidu").then(r => echoed = r);
+        tryVerify(() => echoed !== null, 5000);
+        compare(echoed, "string:baidu");
+        opened.task.close({});
     }
 
     function test_legacyApiWithKeepalive() {

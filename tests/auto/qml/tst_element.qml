@@ -49,6 +49,68 @@ TestCase {
         element.destroy();
     }
 
+    // off* on the element: removed from its current connection and from the next ones.
+    function test_offAcrossConnections() {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString()
+            });
+        const heard = [];
+        const removed = r => heard.push("removed:" + r.data);
+        element.onMessage(removed);
+        element.onMessage(r => heard.push("kept:" + r.data));
+        element.offMessage(removed);
+        element.active = true;
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        element.send({
+                "data": "one"
+            });
+        tryCompare(heard, "length", 1);
+        compare(heard, ["kept:one"]);
+        element.active = false;
+        tryCompare(element, "readyState", SocketTask.CLOSED);
+        element.active = true; // a new connection: the removed listener stays removed
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        element.send({
+                "data": "two"
+            });
+        tryCompare(heard, "length", 2);
+        compare(heard[1], "kept:two");
+        element.offMessage(); // all of them, on the live connection too
+        element.onMessage(r => heard.push("sentinel:" + r.data));
+        element.send({
+                "data": "three"
+            });
+        tryCompare(heard, "length", 3);
+        compare(heard[2], "sentinel:three");
+        element.active = false;
+        tryCompare(element, "readyState", SocketTask.CLOSED);
+        element.destroy();
+    }
+
+    // Not a function: said as onOpen says it, nothing removed.
+    function test_offNotAFunction() {
+        const server = TestHelper.server("Echo");
+        const element = make({
+                "url": server.urlString(),
+                "active": true
+            });
+        const heard = [];
+        element.onMessage(r => heard.push(r.data));
+        ignoreWarning("SocketTask.offMessage: the listener should be a Function, not Number");
+        element.offMessage(5);
+        ignoreWarning("SocketTask.offMessage: the listener should be a Function, not Null");
+        element.offMessage(null);
+        tryCompare(element, "readyState", SocketTask.OPEN);
+        element.send({
+                "data": "still"
+            });
+        tryCompare(heard, "length", 1);
+        element.active = false;
+        tryCompare(element, "readyState", SocketTask.CLOSED);
+        element.destroy();
+    }
+
     function test_activeConnectsAndSignals() {
         const server = TestHelper.server("Echo");
         const element = make({
