@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "qmlsockettask.h"
 
+#include "promisejobs.h"
+
 #include "sockettaskbinding_p.h"
 
 #include "sockettaskbackend.h"
@@ -693,6 +695,7 @@ void QmlSocketTask::connectElement()
         refuse(failure);
         return;
     }
+    SocketTaskBinding::setBeforeDelivery(task, &PromiseJobs::runPending);
     m_added.clear();
     for (const auto &[kind, listener] : std::as_const(m_element->listeners)) {
         if (const quint64 id = addListener(kind, listener, task))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sockettaskbackend.h"
 
+#include "promisejobs.h"
 #include "qmlsockettask.h"
 #include "sockettaskbinding_p.h"
 
@@ -113,6 +114,7 @@ SocketTaskBackend::SocketTaskBackend(QJSEngine *engine) : m_engine(engine)
                             .property(QStringLiteral("Object"))
                             .property(QStringLiteral("prototype"));
     backends->insert(engine, this);
+    PromiseJobs::watch(engine); // JavaScript's order: see PromiseJobs
     // The limit's one home is the core: hear every change, from QML, C++ or another engine.
     connect(SocketTaskLimits::instance(), &SocketTaskLimits::maxConcurrentTasksChanged, this,
         &SocketTaskBackend::maxConcurrentTasksChanged);
@@ -626,6 +628,8 @@ QJSValue SocketTaskBackend::makeTask(const QJSValue &options, CallRecord *record
         option = toVariant(options);
     }
     SocketTask *task = SocketTaskBinding::connectSocket(option, callbacks);
+    if (task)
+        SocketTaskBinding::setBeforeDelivery(task, &PromiseJobs::runPending);
     return task ? m_engine->newQObject(new QmlSocketTask(task, this))
                 : QJSValue(QJSValue::NullValue);
 }

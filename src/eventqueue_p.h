@@ -11,6 +11,7 @@
 #include <QMetaObject>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 // Receiver::deliver(Event &, Guard &) hears each event: a direct call, not a virtual one, as
@@ -77,12 +78,25 @@ public:
     EventQueue(QObject *context, Receiver *receiver) : context(context), receiver(receiver) { }
     Q_DISABLE_COPY_MOVE(EventQueue)
 
+    // Runs before each event is delivered (the QML API's: the JavaScript engine's pending Promise
+    // reactions, as a browser's microtask checkpoint before a task). Empty for the C++ API.
+    void setBeforeDelivery(std::function<void()> checkpoint)
+    {
+        beforeDelivery = std::move(checkpoint);
+    }
+
     // Delivered at once when no call of the user and no listener is on the stack and nothing
     // waits, else queued behind what waits.
     void post(Event &&event, Guard &guard)
     {
         if (isIdle() && queue.isEmpty()) {
-            deliverNow(event, guard);
+            if (beforeDelivery) {
+                // Queued first: a call made by the checkpoint's code (close()) sees it there.
+                queue.push_back(std::move(event));
+                deliverWaiting(guard);
+            } else {
+                deliverNow(event, guard);
+            }
             if (!guard.dead)
                 resumeIfIdle(); // what came while the listeners ran
             return;
@@ -136,6 +150,26 @@ public:
 
 private:
     bool isIdle() const { return callDepth == 0 && !delivering; }
+    // What waits, in order, each after the checkpoint (which runs user code: a drain inside
+    // it waits, and what it does to the queue, a close() that forgets it, counts).
+    void deliverWaiting(Guard &guard)
+    {
+        while (!queue.isEmpty()) {
+            if (beforeDelivery) {
+                delivering = true;
+                beforeDelivery();
+                if (guard.dead)
+                    return;
+                delivering = false;
+                if (!isIdle() || queue.isEmpty())
+                    return;
+            }
+            Event event = queue.takeFirst();
+            deliverNow(event, guard);
+            if (guard.dead)
+                return;
+        }
+    }
     void deliverNow(Event &event, Guard &guard)
     {
         delivering = true;
@@ -164,12 +198,7 @@ private:
         if (!isIdle())
             return;
         Guard guard(this, false);
-        while (!queue.isEmpty()) {
-            Event event = queue.takeFirst();
-            deliverNow(event, guard);
-            if (guard.dead)
-                return;
-        }
+        deliverWaiting(guard);
     }
 
     QObject *const context; // the drain runs in its thread, and never after it is gone
@@ -179,4 +208,5 @@ private:
     int callDepth = 0;
     bool delivering = false; // a listener (or a slot of the event's signal) is running
     bool drainScheduled = false;
+    std::function<void()> beforeDelivery; // see setBeforeDelivery
 };

@@ -96,6 +96,10 @@ public:
     // A facade's success/fail/complete that its platform runs after the call has returned
     // (SocketTaskBinding::runAfterReturn): behind the events already waiting, before any later.
     void queueCallbacks(std::function<void()> &&callbacks);
+    void setBeforeDelivery(std::function<void()> checkpoint)
+    {
+        events.setBeforeDelivery(std::move(checkpoint));
+    }
     // A listener that is not called once `context` is destroyed (Qt's connect() idiom); a null
     // context adds nothing, with a warning naming `function`, as connect() warns.
     static void warnNoContext(const char *function, const char *consequence = "not added");

@@ -46,6 +46,11 @@ void SocketTaskBinding::close(
     });
 }
 
+void SocketTaskBinding::setBeforeDelivery(SocketTask *task, std::function<void()> checkpoint)
+{
+    SocketTaskPrivate::get(task)->setBeforeDelivery(std::move(checkpoint));
+}
+
 quint64 SocketTaskBinding::addListener(
     SocketTask *task, std::function<void(const SocketTask::OnOpenCallbackResult &)> listener)
 {

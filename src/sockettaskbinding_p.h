@@ -42,6 +42,12 @@ public:
     static void close(
         SocketTask *task, const QVariant &option, const SocketTask::Callbacks &callbacks);
 
+    // JavaScript's order (the QML API): `checkpoint` runs before each of the task's events (and
+    // callbacks queued after a call) reaches a listener: the engine's pending Promise reactions,
+    // and those they queue, run first, as at a browser's microtask checkpoint. Call right after
+    // making the task.
+    static void setBeforeDelivery(SocketTask *task, std::function<void()> checkpoint);
+
     // Listeners a binding can remove again (its off* functions): the id of the one added, or 0
     // when none was (the task is CLOSED).
     static quint64 addListener(
