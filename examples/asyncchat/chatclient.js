@@ -4,13 +4,17 @@
 // object spread and rest, optional catch bindings, `?.` and `??`, template literals, and an
 // application heartbeat on setInterval. It runs on Qt's engine as written: Taro, setInterval and
 // setTimeout are global in an engine that imports SocketTask, and sockettask_lower_javascript()
-// (CMake, esbuild) lowers at build time the syntax that Qt's engine does not have.
+// (CMake, esbuild) lowers at build time the syntax that Qt's engine does not have, and binds the
+// import of '@tarojs/taro' to the Taro singleton; the exports stay names of this file.
 
-const HEARTBEAT_MS = 10000;
+import Taro from "@tarojs/taro";
+import { connectSocket } from "@tarojs/taro";
+
+export const HEARTBEAT_MS = 10000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-class ChatClient {
+export class ChatClient {
   task = null;
   nick = "";
   pongs = 0;
@@ -37,7 +41,7 @@ class ChatClient {
   }
 
   async join(nick) {
-    this.task = await Taro.connectSocket({ url: this.url });
+    this.task = await connectSocket({ url: this.url });
     await new Promise((resolve, reject) => {
       this.task.onOpen(resolve);
       this.task.onError(({ errMsg }) => reject(new Error(errMsg)));
@@ -117,7 +121,8 @@ class ChatClient {
 }
 
 // The example: join, say something and hear it back, wait for two heartbeats, leave.
-async function run(url, nick, text, log) {
+export async function run(url, nick, text, log) {
+  Taro.onSocketError((res) => log(`socket error: ${res.errMsg}`));
   const client = new ChatClient(url, { heartbeatMs: 200 });
   client.on("pong", () => log(`pong ${client.pongs}`));
   const { users, history = [] } = await client.join(nick);

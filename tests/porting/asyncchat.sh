@@ -20,5 +20,5 @@ for line in "joined as async; in the room: async; 0 earlier" "said \"$said\" at 
 done
 for _ in $(seq 30); do grep -qF "left: async (close 1000)" "$dir/server.txt" && break; sleep 0.1; done
 grep -qF "left: async (close 1000)" "$dir/server.txt" || { cat "$dir/server.txt"; echo "FAIL: no close 1000"; exit 1; }
-if grep -E '\.(qml|js):[0-9]+' "$dir/example.txt"; then echo "FAIL: warnings above"; exit 1; fi
+if grep -E '\.(qml|js):[0-9]+|socket error' "$dir/example.txt"; then echo "FAIL: warnings above"; exit 1; fi
 echo "PASS: the async/await client chatted and left"

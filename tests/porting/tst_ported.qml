@@ -16,6 +16,7 @@ import "reconnect_wrapper.js" as ReconnectWrapper
 import "alipay_task.js" as AlipayTask
 import "alipay_global.js" as AlipayGlobal
 import "baidu_task.js" as BaiduTask
+import "taro_module.mjs" as TaroModule
 
 TestCase {
     id: tc
@@ -72,6 +73,22 @@ TestCase {
         BaiduTask.echo(opened.task, "baidu").then(r => echoed = r);
         tryVerify(() => echoed !== null, 5000);
         compare(echoed, "string:baidu");
+        opened.task.close({});
+    }
+
+    // A real-shaped Taro module: `import Taro, { ... } from '@tarojs/taro'` and its exports,
+    // lowered as written.
+    function test_taroModuleAsWritten() {
+        const server = TestHelper.server("Echo");
+        compare(TaroModule.RETRY_MS, 1000);
+        let opened = null;
+        let failure = null;
+        TaroModule.openWithToken(server.urlString(), "t-123").then(r => opened = r, e => failure = e);
+        tryVerify(() => opened !== null || failure !== null, 5000);
+        compare(failure, null);
+        compare(opened.limit, Taro.maxConcurrentTasks);
+        tryCompare(opened.task, "readyState", SocketTask.OPEN);
+        compare(server.header(0, "X-Token"), "t-123");
         opened.task.close({});
     }
 
