@@ -216,9 +216,10 @@ TestCase {
                 });
             Wx.onSocketMessage(r => tc.log.push(r.data));
             tryCompare(tc.log, "length", 2 * (attempt + 1));
+            const task = Wx.latestTask;
             Wx.closeSocket();
+            tryCompare(task, "readyState", SocketTask.CLOSED); // nothing more can come from it
         }
-        wait(50);
         compare(tc.log, ["open0", "handshake0", "open1", "handshake1"]);
         // A listener that is not a function is refused, and the one before stays.
         ignoreWarning("Wx.onSocketOpen: the listener should be a Function, not String");
@@ -265,14 +266,15 @@ TestCase {
             });
         tryCompare(older, "readyState", SocketTask.OPEN);
         tryCompare(newer, "readyState", SocketTask.OPEN);
+        let olderEchoed = false;
+        older.onMessage(() => olderEchoed = true); // the sentinel: the older echo came
         older.send({
                 "data": "older"
             });
         newer.send({
                 "data": "newer"
             });
-        tryCompare(tc.log, "length", 1);
-        wait(50);
+        tryVerify(() => olderEchoed && tc.log.length >= 1);
         compare(tc.log, ["newer"]);
         older.close();
         newer.close();
