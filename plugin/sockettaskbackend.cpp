@@ -317,31 +317,31 @@ QJSValue SocketTaskBackend::toJs(const SocketTask::CallbackResult &result) const
     return object;
 }
 
+QJSValue SocketTaskBackend::alipayFailure(const QString &errMsg) const
+{
+    QJSValue object = m_engine->newObject();
+    object.setProperty(QStringLiteral("error"), SocketTaskBinding::alipayError(errMsg));
+    object.setProperty(QStringLiteral("errorMessage"), errMsg);
+    return object;
+}
+
 QJSValue SocketTaskBackend::toJs(const SocketTask::CallbackResult &result, Platform platform) const
 {
     if (!isAlipay(platform))
         return toJs(result);
     // Alipay: { error, errorMessage } on failure; success names the task (socketTaskID).
+    if (!SocketTaskBinding::isOk(result.errMsg))
+        return alipayFailure(result.errMsg);
     QJSValue object = m_engine->newObject();
-    if (result.errMsg.endsWith(QLatin1String(":ok"))) {
-        if (result.socketTaskId)
-            object.setProperty(QStringLiteral("socketTaskID"), result.socketTaskId);
-        return object;
-    }
-    object.setProperty(QStringLiteral("error"), SocketTaskBinding::alipayError(result.errMsg));
-    object.setProperty(QStringLiteral("errorMessage"), result.errMsg);
+    if (result.socketTaskId)
+        object.setProperty(QStringLiteral("socketTaskID"), result.socketTaskId);
     return object;
 }
 
 QJSValue SocketTaskBackend::toJs(
     const SocketTask::OnErrorCallbackResult &result, Platform platform) const
 {
-    if (!isAlipay(platform))
-        return toJs(result);
-    QJSValue object = m_engine->newObject();
-    object.setProperty(QStringLiteral("error"), SocketTaskBinding::alipayError(result.errMsg));
-    object.setProperty(QStringLiteral("errorMessage"), result.errMsg);
-    return object;
+    return isAlipay(platform) ? alipayFailure(result.errMsg) : toJs(result);
 }
 
 QJSValue SocketTaskBackend::nested(const QJSValue &flat, Platform platform, int socketTaskId) const
@@ -684,10 +684,7 @@ QJSValue SocketTaskBackend::connectSocketTask(
     reportAfterReturn(record, made ? made->task() : nullptr);
     // No Promise: the failure is the callbacks', or nobody's.
     if (!takeHeard(record.result) && task.isNull())
-        reportUnhandled(refused.isEmpty()
-                ? record.result.property(QStringLiteral("errMsg")).toString()
-                : refused,
-            false);
+        reportUnhandled(record.coreResult.errMsg, false); // every platform's result has it
     return task;
 }
 

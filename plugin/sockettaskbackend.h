@@ -82,6 +82,7 @@ public:
     QJSValue toJs(const SocketTask::CallbackResult &result, Platform platform) const;
     QJSValue toJs(const SocketTask::OnErrorCallbackResult &result, Platform platform) const;
     QJSValue nested(const QJSValue &flat, Platform platform, int socketTaskId) const;
+    QJSValue alipayFailure(const QString &errMsg) const; // { error, errorMessage }
     // option.data for `platform`: Alipay's `isBuffer: true` makes a Base64 string bytes.
     QVariant sendData(const QJSValue &option, Platform platform) const;
     // A Promise resolved or rejected with result. A rejection that no fail or complete callback

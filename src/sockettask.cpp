@@ -528,10 +528,12 @@ quint64 SocketTaskPrivate::addListener(Listener<Result> &&listener, const QObjec
     return lastListenerId;
 }
 
-template<typename Result> void SocketTaskPrivate::removeListener(quint64 id)
+// The one way listeners go: marked, and erased at once unless some are being called (then
+// after: notify skips the marked ones, and its indexes stay valid).
+template<typename Result, typename Which> void SocketTaskPrivate::removeWhere(Which which)
 {
     for (ListenerEntry<Result> &entry : listeners<Result>()) {
-        if (entry.id == id)
+        if (which(entry))
             entry.removed = true;
     }
     listenersRemoved = true;
@@ -539,30 +541,24 @@ template<typename Result> void SocketTaskPrivate::removeListener(quint64 id)
         purgeRemoved();
 }
 
+template<typename Result> void SocketTaskPrivate::removeListener(quint64 id)
+{
+    removeWhere<Result>([id](const ListenerEntry<Result> &entry) { return entry.id == id; });
+}
+
 template<typename Result> void SocketTaskPrivate::removeListeners()
 {
-    for (ListenerEntry<Result> &entry : listeners<Result>())
-        entry.removed = true;
-    listenersRemoved = true;
-    if (notifying == 0)
-        purgeRemoved();
+    removeWhere<Result>([](const ListenerEntry<Result> &) { return true; });
 }
 
 template<typename Result>
 void SocketTaskPrivate::removeListeners(
     const QObject *context, const char *function, const char *consequence)
 {
-    if (!context) {
-        warnNoContext(function, consequence);
-        return;
-    }
-    for (ListenerEntry<Result> &entry : listeners<Result>()) {
-        if (entry.context == context)
-            entry.removed = true;
-    }
-    listenersRemoved = true;
-    if (notifying == 0)
-        purgeRemoved();
+    if (!context)
+        return warnNoContext(function, consequence);
+    removeWhere<Result>(
+        [context](const ListenerEntry<Result> &entry) { return entry.context == context; });
 }
 
 void SocketTaskPrivate::purgeRemoved()

@@ -218,6 +218,7 @@ private:
     void notify(const Result &result, void (SocketTask::*signal)(const Result &), const char *what,
         Guard &guard);
 
+    template<typename Result, typename Which> void removeWhere(Which which);
     void purgeRemoved();
 
     Events events;

@@ -122,6 +122,11 @@ QVariant SocketTaskBinding::fromBase64(const QVariant &data)
     return ErrMsg::fromBase64(data);
 }
 
+bool SocketTaskBinding::isOk(const QString &errMsg)
+{
+    return ErrMsg::isOk(errMsg);
+}
+
 int SocketTaskBinding::alipayError(const QString &errMsg)
 {
     return ErrMsg::alipayError(errMsg);

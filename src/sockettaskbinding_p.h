@@ -75,6 +75,8 @@ public:
     static QString checkOneSocket(const SocketTask *current);
     static QVariant fromBase64(const QVariant &data);
     static int alipayError(const QString &errMsg);
+    // Whether a call's errMsg says it succeeded (ErrMsg::isOk).
+    static bool isOk(const QString &errMsg);
 
     // WeChat's one-socket functions (Taro.sendSocketMessage, Taro.closeSocket) on the task they
     // act on; with no task, or a CLOSED one, they fail with "WebSocket is not connected".

@@ -149,6 +149,15 @@ TestCase {
         compare(calls[1], calls[0]);
     }
 
+    // A failure nobody hears is logged once, with the errMsg (Alipay's result has no errMsg).
+    function test_unhandledFailureLogged() {
+        ignoreWarning("connectSocket:fail request:fail invalid url \"http://127.0.0.1/\" (no fail or complete callback)");
+        compare(My.connectSocket({
+                    "url": "http://127.0.0.1/",
+                    "multiple": true
+                }), null);
+    }
+
     // The one-socket mode: returns nothing, the global calls drive it, a second connect fails.
     function test_oneSocket() {
         const my = My;
