@@ -57,7 +57,9 @@ TestCase {
         tryVerify(() => result !== null, 5000);
         compare(result.messages, ["first"]);
         compare(result.code, 1000);
-        compare(server.receivedCount(), 2, "the unheard one was sent");
+        // the unheard one was sent (the server may read it after our onClose: Qt 6.4 and 6.8
+        // drop the connection right after their close frame)
+        tryVerify(() => server.receivedCount() === 2, 5000, "the unheard one was sent");
         for (const kind of ["Open", "Message", "Error", "Close"])
             My["offSocket" + kind]();
     }
