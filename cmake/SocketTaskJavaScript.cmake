@@ -46,9 +46,16 @@ function(sockettask_lower_javascript out_var)
         string(REGEX REPLACE "\\.ts$" ".js" name "${name}")
         string(REGEX REPLACE "\\.mts$" ".mjs" name "${name}")
         set(output "${arg_OUTPUT_DIRECTORY}/${name}")
+        set(lower "${CMAKE_COMMAND}" "-DESBUILD=${SOCKETTASK_ESBUILD}" "-DINPUT=${input}"
+            "-DOUTPUT=${output}" "-DTARGET=${arg_TARGET}" -P "${script}")
+        # Qt 6.4 and 6.5's qt_add_qml_module copy each QML file at configure time and print
+        # "Error copying file" for one the build has not made yet (6.6 skips it): lower it now
+        # too. Quietly: the build step below lowers it again and reports what esbuild says.
+        if(Qt6_VERSION VERSION_LESS 6.6 AND NOT EXISTS "${output}")
+            execute_process(COMMAND ${lower} OUTPUT_QUIET ERROR_QUIET)
+        endif()
         add_custom_command(OUTPUT "${output}"
-            COMMAND "${CMAKE_COMMAND}" "-DESBUILD=${SOCKETTASK_ESBUILD}" "-DINPUT=${input}"
-                "-DOUTPUT=${output}" "-DTARGET=${arg_TARGET}" -P "${script}"
+            COMMAND ${lower}
             DEPENDS "${input}" "${script}"
             COMMENT "Lowering ${name} to ${arg_TARGET} (esbuild)"
             VERBATIM)

@@ -9,13 +9,35 @@
 namespace {
 
 // Throws (and install() says so) if the global object takes no new property.
+//
+// Scripts get a view of each facade that takes the app's own names beside the socket calls
+// (`Taro.getStorageSync = ...`, a toast stub): Qt refuses new properties on every object QML
+// made (QObjectWrapper::virtualPut, Qt 6.4 to 6.11), so they live on the view. A name the app
+// set is read from the view first, any other from the facade: the app's `Taro.connectSocket`
+// stub hides the facade's from scripts, and the facade itself never changes.
 const char definer[] = R"js((function (singletons, global, names) {
+    function view(facade) {
+        var own = Object.create(null)
+        return new Proxy(own, {
+            get: function (target, key) { return key in own ? own[key] : facade[key] },
+            has: function (target, key) { return key in own || key in facade }
+        })
+    }
     names.forEach(function (name) {
         if (name in global)
             return // the app's own
+        var made = null
         Object.defineProperty(global, name, {
             configurable: true,
-            get: function () { return singletons.singleton(name) }
+            get: function () {
+                if (made === null) {
+                    var facade = singletons.singleton(name)
+                    if (!facade)
+                        return facade // said in the log
+                    made = view(facade)
+                }
+                return made
+            }
         })
     })
 }))js";

@@ -8,10 +8,11 @@
 
 class QQmlEngine;
 
-// `Taro` and `Wx` on an engine's global object, for ported code outside QML documents: a
-// `.pragma library` file or an ECMAScript module sees no QML import, and ported code names the
-// API without importing it. Each is a getter that gives the engine's singleton, the one QML
-// documents see, made on first use. One per engine, owned by it.
+// `Taro`, `Wx`, `Swan` and `My` on an engine's global object, for ported code outside QML
+// documents: a `.pragma library` file or an ECMAScript module sees no QML import, and ported
+// code names the API without importing it. Each is a getter that gives a view of the engine's
+// singleton (the one QML documents see, made on first use) that also takes the app's own
+// names. One per engine, owned by it.
 class ScriptSingletons : public QObject
 {
     Q_OBJECT

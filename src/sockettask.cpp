@@ -107,8 +107,10 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
     Events::CallScope scope(&events);
     url = request.url;
     errMsg = ErrMsg::connectOk;
+    // The deadlines a user sets are precise timers: a coarse one may fire 5% early, and, as
+    // a browser's setTimeout, none ends before the time it was given.
     if (request.timeout > 0)
-        timeout.start(request.timeout, q);
+        timeout.start(request.timeout, Qt::PreciseTimer, q);
     heartbeatInterval = request.heartbeatInterval;
     heartbeatTimeout = request.heartbeatTimeout;
     qCDebug(lcSocketTask, "task %d: connecting to %s", id, qPrintable(url.toDisplayString()));
@@ -125,7 +127,7 @@ void SocketTaskPrivate::socketOpened(QVariantMap &&header)
     openHeader = std::move(header);
     timeout.stop();
     if (heartbeatInterval > 0)
-        heartbeat.start(heartbeatInterval, q);
+        heartbeat.start(heartbeatInterval, Qt::PreciseTimer, q);
     post({ Event::Open, {} }, guard);
 }
 
@@ -176,7 +178,7 @@ void SocketTaskPrivate::heartbeatTick()
     heardSincePing = false;
     socket.ping();
     if (heartbeatTimeout > 0)
-        heartbeatDeadline.start(heartbeatTimeout, q);
+        heartbeatDeadline.start(heartbeatTimeout, Qt::PreciseTimer, q);
 }
 
 void SocketTaskPrivate::heartbeatExpired()

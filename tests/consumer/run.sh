@@ -58,15 +58,22 @@ qmllint)
         { echo "$out"; echo "FAIL: the consumer's qmllint target"; exit 1; }
     ;;
 subdirectory | fetchcontent)
-    how=(-DSOCKETTASK_SOURCE_DIR="$src")
+    app="$prefix/app"
+    # Both put SocketTask where FetchContent does (_deps/sockettask-src and -build), so that
+    # the compiler cache (ccache, base_dir /: paths relative to the build) serves the second
+    # with what the first compiled. The subdirectory is a copy of this source tree without its
+    # build folders (ccache reads a link as the path it points to).
+    mkdir -p "$app/_deps/sockettask-src"
+    tar -C "$src" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$app/_deps/sockettask-src" -xf -
+    how=(-DSOCKETTASK_SOURCE_DIR="$app/_deps/sockettask-src")
     if [ "$step" = fetchcontent ]; then
+        rm -rf "$app/_deps/sockettask-src"
         # The release's source tarball, as made by cpack's source package.
         (cd "$prefix" && cpack --config "$build/CPackSourceConfig.cmake" >/dev/null)
         tarball=$(ls "$prefix"/SocketTask-*-Source.tar.xz)
         echo "fetching $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
         how=(-DSOCKETTASK_URL="file://$tarball")
     fi
-    app="$prefix/app"
     cmake -S "$src/tests/consumer" -B "$app" -G Ninja -DSOCKETTASK_CONSUME="$step" "${how[@]}" \
         >"$prefix/configure.log" 2>&1 || { cat "$prefix/configure.log"; echo "FAIL: configure"; exit 1; }
     # The app's own docs target and packaging stay its own.

@@ -3,6 +3,7 @@
 // against a real WebSocket peer on loopback: a broken example fails here.
 #include "chatclient.h"
 #include "testserver.h"
+#include "trywait.h"
 #include "worker.h"
 
 #include <SocketTask>
@@ -36,7 +37,7 @@ private Q_SLOTS:
     void reconnect();
     void login_data();
     void login();
-    void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
+    void cleanup() { TRY_COMPARE(SocketTask::liveTaskCount(), 0); }
 
 private:
     static void checkServerSaw(const TestServer &server, const QString &reason);
@@ -46,7 +47,7 @@ void tst_DocSnippets::checkServerSaw(const TestServer &server, const QString &re
 {
     QCOMPARE(server.connections, 1);
     QCOMPARE(server.received, QList<QVariant> { QStringLiteral("hello") });
-    QTRY_COMPARE(server.closes.size(), 1);
+    TRY_COMPARE(server.closes.size(), 1);
     QCOMPARE(server.closes.first().code, 1000);
     QCOMPARE(server.closes.first().reason, reason);
 }
@@ -88,7 +89,7 @@ void tst_DocSnippets::chatMain()
     chat.start(QStringLiteral(DOCS_SNIPPET_CHAT), { server.url().toString() });
     QVERIFY2(chat.waitForStarted(), qPrintable(chat.errorString()));
     // The server lives in this thread: keep its event loop running while the program runs.
-    QTRY_VERIFY_WITH_TIMEOUT(chat.state() == QProcess::NotRunning, 10000);
+    TRY_VERIFY_WITH_TIMEOUT(chat.state() == QProcess::NotRunning, 10000);
     const QByteArray output = chat.readAll();
     QVERIFY2(chat.exitStatus() == QProcess::NormalExit && chat.exitCode() == 0, output.constData());
     QVERIFY2(output.contains("received \"hello\""), output.constData());
@@ -119,18 +120,18 @@ void tst_DocSnippets::chatPanels()
     QStringList shown;
     ChatClient::showIn(task.get(), &left, [&](const QString &m) { shown << "left:" + m; });
     ChatClient::showIn(task.get(), &right, [&](const QString &m) { shown << "right:" + m; });
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->send("one");
-    QTRY_COMPARE(shown, (QStringList { "left:one", "right:one" }));
+    TRY_COMPARE(shown, (QStringList { "left:one", "right:one" }));
     ChatClient::hideFrom(task.get(), &left);
     task->send("two");
-    QTRY_COMPARE(shown.size(), 3);
+    TRY_COMPARE(shown.size(), 3);
     QCOMPARE(shown.last(), QStringLiteral("right:two"));
     task->send("three"); // still open, still heard by the right panel only
-    QTRY_COMPARE(shown.size(), 4);
+    TRY_COMPARE(shown.size(), 4);
     QCOMPARE(shown.last(), QStringLiteral("right:three"));
     task->close();
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
 }
 
 void tst_DocSnippets::worker()
@@ -147,7 +148,7 @@ void tst_DocSnippets::worker()
             text = received;
         },
         Qt::DirectConnection);
-    QTRY_COMPARE_WITH_TIMEOUT(server.closes.size(), 1, 10000);
+    TRY_COMPARE_WITH_TIMEOUT(server.closes.size(), 1, 10000);
     QCOMPARE(text, QStringLiteral("hello from a worker"));
     QCOMPARE(listenerThread, &thread);
     QCOMPARE(server.closes.first().code, 1000);
@@ -179,18 +180,18 @@ void tst_DocSnippets::reconnect()
     QStringList statuses;
     SocketTaskReconnector *link = keepChatting(
         server.url(), [&statuses](const QString &s) { statuses << s; }, &parent);
-    QTRY_COMPARE(server.received.size(), 1);
+    TRY_COMPARE(server.received.size(), 1);
     server.crash();
-    QTRY_COMPARE(statuses.size(), 2);
+    TRY_COMPARE(statuses.size(), 2);
     QCOMPARE(statuses.at(1), QStringLiteral("reconnecting in 1 s (attempt 1)"));
     QVERIFY(server.restart());
-    QTRY_COMPARE_WITH_TIMEOUT(server.received.size(), 2, 10000);
+    TRY_COMPARE_WITH_TIMEOUT(server.received.size(), 2, 10000);
     QCOMPARE(server.received, QList<QVariant>({ QStringLiteral("join"), QStringLiteral("join") }));
-    QTRY_COMPARE(statuses.size(), 3);
+    TRY_COMPARE(statuses.size(), 3);
     QCOMPARE(
         statuses, QStringList({ "connected", "reconnecting in 1 s (attempt 1)", "connected" }));
     link->stop();
-    QTRY_COMPARE(server.closes.size(), 2); // the crash's, then stop()'s
+    TRY_COMPARE(server.closes.size(), 2); // the crash's, then stop()'s
     QCOMPARE(server.closes.last().code, 1000);
 }
 
@@ -223,9 +224,9 @@ void tst_DocSnippets::login()
         &parent);
     QVERIFY(task);
     const bool opens = inUrl || QT_VERSION >= QT_VERSION_CHECK(6, 6, 0);
-    QTRY_VERIFY(task->readyState() != SocketTask::CONNECTING);
+    TRY_VERIFY(task->readyState() != SocketTask::CONNECTING);
     if (!opens) { // Qt 6.4-6.5: nothing answers the 401
-        QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+        TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
         QCOMPARE(task->errMsg(),
             QStringLiteral("connectSocket:fail the server answered \"HTTP/1.1 401 "
                            "Unauthorized\", not 101 Switching Protocols"));
@@ -236,7 +237,7 @@ void tst_DocSnippets::login()
     QCOMPARE(realms, inUrl ? QStringList() : QStringList({ "chat" }));
     QCOMPARE(server.connectionCount(), 1);
     task->close();
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
 }
 
 QTEST_GUILESS_MAIN(tst_DocSnippets)

@@ -5,6 +5,7 @@
 
 #include "pythonpeer.h"
 #include "testserver.h"
+#include "trywait.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -104,7 +105,7 @@ class tst_Faults : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { SocketTask::setMaxConcurrentTasks(0); }
-    void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
+    void cleanup() { TRY_COMPARE(SocketTask::liveTaskCount(), 0); }
 
     void dropMidStream()
     {
@@ -112,9 +113,9 @@ private Q_SLOTS:
         TestServer server(TestServer::Echo);
         Log log;
         std::unique_ptr<SocketTask> task(connectTo(server.url(), &log));
-        QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+        TRY_COMPARE(task->readyState(), SocketTask::OPEN);
         task->send(SocketTask::SendOption(QStringLiteral("burstdrop 5000")));
-        QTRY_VERIFY(log.closed());
+        TRY_VERIFY(log.closed());
         QTest::qWait(50);
         QCOMPARE(log.closes, 1);
         QCOMPARE(log.events.size(), 3);
@@ -131,10 +132,10 @@ private Q_SLOTS:
         TestServer server(TestServer::Echo);
         Log log;
         std::unique_ptr<SocketTask> task(connectTo(server.url(), &log));
-        QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+        TRY_COMPARE(task->readyState(), SocketTask::OPEN);
         task->send(SocketTask::SendOption(QStringLiteral("burst 10000")));
         task->send(SocketTask::SendOption(QStringLiteral("close 4000 mid burst")));
-        QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 20000);
+        TRY_VERIFY_WITH_TIMEOUT(log.closed(), 20000);
         QCOMPARE(log.events, QStringList({ "open", "close:4000:mid burst" }));
         QVERIFY2(inOrder(log.messages, 10000), qPrintable(QString::number(log.messages.size())));
         figure("close_mid_burst_messages", QString::number(log.messages.size()));
@@ -164,10 +165,10 @@ private Q_SLOTS:
         });
         Log log;
         std::unique_ptr<SocketTask> task(connectTo(peer->url(), &log));
-        QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+        TRY_COMPARE(task->readyState(), SocketTask::OPEN);
         task->send(SocketTask::SendOption(QStringLiteral("burst 20000")));
         QThread::msleep(2000); // the event loop is blocked; the peer's 20000 pile up in the kernel
-        QTRY_VERIFY_WITH_TIMEOUT(log.messages.size() == 20000, 20000);
+        TRY_VERIFY_WITH_TIMEOUT(log.messages.size() == 20000, 20000);
         QVERIFY(inOrder(log.messages, 20000));
         QCOMPARE(task->readyState(), SocketTask::OPEN);
         figure("blocked_2s_messages", QString::number(log.messages.size()));
@@ -229,13 +230,13 @@ private Q_SLOTS:
         task->onOpen(
             [&](const auto &) { task->send(SocketTask::SendOption(QStringLiteral("secret"))); });
         if (expect == QLatin1String("open")) {
-            QTRY_VERIFY2(log.messages.size() == 1, qPrintable(log.events.join(" | ")));
+            TRY_VERIFY2(log.messages.size() == 1, qPrintable(log.events.join(" | ")));
             QCOMPARE(log.messages.first().toString(), QStringLiteral("secret"));
             QCOMPARE(serverReceived, QList<QString>({ "secret" }));
-            QTRY_VERIFY(log.closed());
+            TRY_VERIFY(log.closed());
             QCOMPARE(log.events, QStringList({ "open", "close:1012:restart" }));
         } else {
-            QTRY_VERIFY(log.closed());
+            TRY_VERIFY(log.closed());
             QCOMPARE(log.events.size(), 2);
             QVERIFY2(log.events.at(0).startsWith("error:connectSocket:fail " + expect),
                 qPrintable(log.events.at(0)));
@@ -261,7 +262,7 @@ private Q_SLOTS:
         Log log;
         std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
         log.attach(task.get());
-        QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+        TRY_COMPARE(task->readyState(), SocketTask::OPEN);
         const qint64 threshold = 64 * 1024;
         task->setBufferedAmountLowThreshold(threshold);
         QSignalSpy low(task.get(), &SocketTask::bufferedAmountLow);
@@ -277,12 +278,13 @@ private Q_SLOTS:
         QVERIFY(task->send(big));
         QVERIFY(task->bufferedAmount() > threshold);
         QCOMPARE(low.size(), 0);
-        QTRY_COMPARE_WITH_TIMEOUT(low.size(), 1, 20000); // the peer reads after a second
+        TRY_COMPARE_WITH_TIMEOUT(low.size(), 1, 20000); // the peer reads after a second
         QVERIFY2(low.at(0).at(0).toLongLong() <= threshold, qPrintable(low.at(0).at(0).toString()));
-        QVERIFY2(encryptedWaitingAtLow <= threshold, qPrintable(QString::number(encryptedWaitingAtLow)));
+        QVERIFY2(
+            encryptedWaitingAtLow <= threshold, qPrintable(QString::number(encryptedWaitingAtLow)));
         QVERIFY(task->bufferedAmount() <= threshold);
         task->close();
-        QTRY_VERIFY(log.closed());
+        TRY_VERIFY(log.closed());
         QCOMPARE(log.events.first(), QStringLiteral("open"));
     }
 
@@ -315,7 +317,7 @@ private Q_SLOTS:
             });
             all.emplace_back(task);
             if ((t + 1) % batch == 0)
-                QTRY_VERIFY_WITH_TIMEOUT(
+                TRY_VERIFY_WITH_TIMEOUT(
                     std::all_of(all.cend() - batch, all.cend(),
                         [](const auto &x) { return x->readyState() == SocketTask::OPEN; }),
                     30000);
@@ -338,7 +340,7 @@ private Q_SLOTS:
         figure("load_seconds", QString::number(timer.elapsed() / 1000.0, 'f', 1));
         for (auto &task : all)
             task->close();
-        QTRY_VERIFY_WITH_TIMEOUT(
+        TRY_VERIFY_WITH_TIMEOUT(
             std::all_of(all.cbegin(), all.cend(),
                 [](const auto &t) { return t->readyState() == SocketTask::CLOSED; }),
             60000);
@@ -350,10 +352,10 @@ private Q_SLOTS:
         TestServer server(TestServer::Echo);
         Log log;
         std::unique_ptr<SocketTask> task(connectTo(server.url(), &log));
-        QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+        TRY_COMPARE(task->readyState(), SocketTask::OPEN);
         for (int i = 0; i < count; ++i)
             task->send(SocketTask::SendOption(QString::number(i)));
-        QTRY_VERIFY_WITH_TIMEOUT(log.messages.size() == count, 120000);
+        TRY_VERIFY_WITH_TIMEOUT(log.messages.size() == count, 120000);
         QVERIFY(inOrder(log.messages, count));
         figure("soak_one_task_messages", QString::number(count));
     }

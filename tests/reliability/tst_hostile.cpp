@@ -6,6 +6,7 @@
 
 #include "pythonpeer.h"
 #include "recorder.h"
+#include "trywait.h"
 
 #include <QAuthenticator>
 #include <QElapsedTimer>
@@ -86,7 +87,7 @@ private Q_SLOTS:
         SocketTask::setFrameTimeout(testFrameTimeout);
     }
     void cleanupTestCase() { m_server.reset(); }
-    void cleanup() { QTRY_COMPARE(SocketTask::liveTaskCount(), 0); }
+    void cleanup() { TRY_COMPARE(SocketTask::liveTaskCount(), 0); }
 
     void scenario_data();
     void scenario();
@@ -269,12 +270,12 @@ void tst_Hostile::scenario()
     std::unique_ptr<SocketTask> task = recordedTask(option, &log);
     QVERIFY(task);
     if (weClose) {
-        QTRY_VERIFY(log.events.size() == expected.size() - 1);
+        TRY_VERIFY(log.events.size() == expected.size() - 1);
         task->close({});
     }
     // Meanwhile the healthy task talks.
     healthy->send(SocketTask::SendOption(QStringLiteral("during ") + name));
-    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 10000);
+    TRY_VERIFY_WITH_TIMEOUT(log.closed(), 10000);
     handlePostedEvents(); // nothing after onClose
     QVERIFY2(matches(log.events, expected),
         qPrintable(QStringLiteral("\n got:      %1\n expected: %2")
@@ -287,13 +288,13 @@ void tst_Hostile::scenario()
 
     // The healthy task heard its own echo and nothing else, and still works.
     healthy->send(SocketTask::SendOption(QStringLiteral("after ") + name));
-    QTRY_COMPARE(healthyLog.messages.size(), 2);
+    TRY_COMPARE(healthyLog.messages.size(), 2);
     QCOMPARE(healthyLog.messages.at(0).toString(), QStringLiteral("during ") + name);
     QCOMPARE(healthyLog.messages.at(1).toString(), QStringLiteral("after ") + name);
     QCOMPARE(healthy->readyState(), SocketTask::OPEN);
     QCOMPARE(healthyLog.events, QStringList({ opened, message, message }));
     healthy->close({});
-    QTRY_VERIFY(healthyLog.closed());
+    TRY_VERIFY(healthyLog.closed());
 }
 
 // With the default frame timeout, Qt's own 5 s timer ends a stalled frame (Qt 6.4-6.11): the
@@ -304,7 +305,7 @@ void tst_Hostile::qtGivesUpOnAStalledFrame()
     auto restore = qScopeGuard([] { SocketTask::setFrameTimeout(testFrameTimeout); });
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(optionFor(url("stall-payload")), &log);
-    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 15000);
+    TRY_VERIFY_WITH_TIMEOUT(log.closed(), 15000);
     QCOMPARE(log.events,
         QStringList({ opened, failed("no data for 5000 ms in the middle of a message"), dropped }));
 }
@@ -364,7 +365,7 @@ void tst_Hostile::serverNotReading()
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(calls.results.first().errMsg,
         QStringLiteral("sendSocketMessage:fail more than 8388608 bytes wait to be sent"));
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events,
         QStringList({ opened,
             failed("more than 8388608 bytes wait to be sent: the server does not read them"),
@@ -389,7 +390,7 @@ void tst_Hostile::closingDeadline_peerNeverAnswers()
     clock.start();
     task->close();
     QCOMPARE(task->readyState(), SocketTask::CLOSING);
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     figure("closing_deadline_never_answers_ms", clock.elapsed());
     if (qtClosesAtOnce())
         QCOMPARE(log.events, QStringList({ opened, "close:1000:" }));
@@ -419,7 +420,7 @@ void tst_Hostile::closingDeadline_peerNeverReads()
     QElapsedTimer clock;
     clock.start();
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     figure("closing_deadline_never_reads_ms", clock.elapsed());
     if (qtClosesAtOnce()) {
         QCOMPARE(log.events, QStringList({ opened, "close:1000:" }));
@@ -438,9 +439,9 @@ void tst_Hostile::bufferedAmount()
     // Written by the event loop, not inside send(): all of it waits until then.
     task->send(SocketTask::SendOption(QByteArray(1000, 'x')));
     QCOMPARE(task->bufferedAmount(), 1000 + 8); // header 2, length 2, masking key 4
-    QTRY_COMPARE(task->bufferedAmount(), 0); // the kernel took it
+    TRY_COMPARE(task->bufferedAmount(), 0); // the kernel took it
     task->close({});
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(task->bufferedAmount(), 0);
 }
 
@@ -454,7 +455,7 @@ void tst_Hostile::heartbeatWithoutPongs()
     QElapsedTimer clock;
     clock.start();
     std::unique_ptr<SocketTask> task = recordedTask(option, &log);
-    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 5000);
+    TRY_VERIFY_WITH_TIMEOUT(log.closed(), 5000);
     QCOMPARE(log.events, QStringList({ opened, failed("heartbeat timeout"), dropped }));
     QCOMPARE(task->errMsg(), QStringLiteral("socketTask:fail heartbeat timeout"));
     QCOMPARE(task->roundTripTime(), qint64(-1));
@@ -477,7 +478,7 @@ void tst_Hostile::heartbeatMetByAnyFrame()
         log.events.count(message) >= 20, qPrintable(QString::number(log.events.count(message))));
     QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
 }
 
 // HTTP authentication of the handshake (hostile_server.py's auth-basic: alice / s3cret, 401
@@ -500,7 +501,7 @@ void tst_Hostile::auth_urlCredentials()
     std::unique_ptr<SocketTask> task = recordedTask(optionFor(withCredentials), &log);
     int asked = 0;
     connect(task.get(), &SocketTask::authenticationRequired, this, [&asked] { ++asked; });
-    QTRY_COMPARE(log.messages.size(), 1);
+    TRY_COMPARE(log.messages.size(), 1);
 #if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
     QCOMPARE(log.messages.first().toString(), QStringLiteral("after 1 401")); // Qt answered it
 #else
@@ -508,11 +509,11 @@ void tst_Hostile::auth_urlCredentials()
 #endif
     QCOMPARE(asked, 0); // the URL's answered
     task->send(QStringLiteral("in"));
-    QTRY_COMPARE(log.messages.size(), 2);
+    TRY_COMPARE(log.messages.size(), 2);
     QCOMPARE(log.messages.last().toString(), QStringLiteral("in"));
     QCOMPARE(log.events.mid(0, 3), QStringList({ opened, message, message }));
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.close.code, 1000);
 }
 
@@ -539,7 +540,7 @@ void tst_Hostile::auth_refused()
     }
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(optionFor(target), &log);
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events,
         QStringList({ refused("the server answered \"HTTP/1.1 401 Unauthorized\", not 101 "
                               "Switching Protocols"),
@@ -570,20 +571,20 @@ void tst_Hostile::auth_askedFor()
                 asked == 1 ? QStringLiteral("guess") : QStringLiteral("s3cret"));
         });
 #if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
-    QTRY_COMPARE(log.messages.size(), 1);
+    TRY_COMPARE(log.messages.size(), 1);
     QCOMPARE(log.messages.first().toString(), QStringLiteral("after 2 401"));
     QCOMPARE(asked, 2);
     QCOMPARE(log.events, QStringList({ opened, message }));
     task->close();
 #else
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(asked, 0);
     QCOMPARE(log.events,
         QStringList({ refused("the server answered \"HTTP/1.1 401 Unauthorized\", not 101 "
                               "Switching Protocols"),
             dropped }));
 #endif
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
 }
 
 QTEST_GUILESS_MAIN(tst_Hostile)
@@ -608,7 +609,7 @@ void tst_Hostile::openHeader()
     QCOMPARE(header.value("Upgrade"), QVariant("websocket"));
     QCOMPARE(header.size(), 7);
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
 }
 
 // An obsolete folded line (RFC 7230 3.2.4), which Qt accepts: read as one space, as the RFC
@@ -620,5 +621,5 @@ void tst_Hostile::openHeader_folded()
     QCOMPARE(task->readyState(), SocketTask::OPEN);
     QCOMPARE(log.open.header.value("X-Folded"), QVariant("first second"));
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
 }

@@ -4,6 +4,7 @@
 #include <SocketTask>
 
 #include "pythonpeer.h"
+#include "trywait.h"
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -57,7 +58,7 @@ private Q_SLOTS:
         option.setProtocols(QStringList { "superchat", "chat" });
         std::unique_ptr<SocketTask> task(open(option));
         task->send(SocketTask::SendOption(QStringLiteral("handshake")));
-        QTRY_COMPARE(m_log.messages.size(), 1);
+        TRY_COMPARE(m_log.messages.size(), 1);
         const QJsonObject seen
             = QJsonDocument::fromJson(m_log.messages.first().toString().toUtf8()).object();
         // HTTP header names are case-insensitive: Qt 6.7 and later send them in lower case.
@@ -95,7 +96,7 @@ private Q_SLOTS:
             task->send(data.toString());
         else
             task->send(data.toByteArray());
-        QTRY_VERIFY_WITH_TIMEOUT(m_log.messages.size() == 1, 30000);
+        TRY_VERIFY_WITH_TIMEOUT(m_log.messages.size() == 1, 30000);
         QCOMPARE(m_log.messages.first().metaType(), data.metaType());
         QVERIFY(m_log.messages.first() == data);
     }
@@ -104,7 +105,7 @@ private Q_SLOTS:
     {
         std::unique_ptr<SocketTask> task(open());
         task->send(QStringLiteral("fragments 7 one message in seven fragments, ü included"));
-        QTRY_COMPARE(m_log.messages.size(), 1);
+        TRY_COMPARE(m_log.messages.size(), 1);
         QCOMPARE(m_log.messages.first().toString(),
             QStringLiteral("one message in seven fragments, ü included"));
     }
@@ -113,7 +114,7 @@ private Q_SLOTS:
     {
         std::unique_ptr<SocketTask> task(open());
         task->send(SocketTask::SendOption(QStringLiteral("close 4001 server says bye")));
-        QTRY_VERIFY(m_log.closed());
+        TRY_VERIFY(m_log.closed());
         QCOMPARE(m_log.events, QStringList({ "open", "close:4001:server says bye" }));
     }
 
@@ -122,13 +123,13 @@ private Q_SLOTS:
         {
             std::unique_ptr<SocketTask> task(open());
             task->close(SocketTask::CloseOption(4002, QStringLiteral("client says bye")));
-            QTRY_VERIFY(m_log.closed());
+            TRY_VERIFY(m_log.closed());
             QCOMPARE(m_log.close.code, 4002);
             QCOMPARE(m_log.close.reason, QStringLiteral("client says bye"));
         }
         std::unique_ptr<SocketTask> task(open());
         task->send(SocketTask::SendOption(QStringLiteral("lastclose")));
-        QTRY_COMPARE(m_log.messages.size(), 1);
+        TRY_COMPARE(m_log.messages.size(), 1);
         const QJsonObject last
             = QJsonDocument::fromJson(m_log.messages.first().toString().toUtf8()).object();
         QCOMPARE(last.value("code").toInt(), 4002);
@@ -139,7 +140,7 @@ private Q_SLOTS:
     {
         std::unique_ptr<SocketTask> task(open());
         task->send(SocketTask::SendOption(QStringLiteral("ping")));
-        QTRY_COMPARE(m_log.messages.size(), 1);
+        TRY_COMPARE(m_log.messages.size(), 1);
         QCOMPARE(m_log.messages.first().toString(), QStringLiteral("pong received"));
     }
 
@@ -151,7 +152,7 @@ private:
         m_log = Log();
         SocketTask *task = SocketTask::connectSocket(option);
         m_log.attach(task);
-        if (!QTest::qWaitFor([task] { return task->readyState() == SocketTask::OPEN; }, 5000))
+        if (!TestWait::until([task] { return task->readyState() == SocketTask::OPEN; }, 5000))
             qWarning() << "not open:" << m_log.events;
         return task;
     }

@@ -8,6 +8,7 @@
 #include "recorder.h"
 #include "sockettaskbinding_p.h"
 #include "testserver.h"
+#include "trywait.h"
 
 #include <QTest>
 
@@ -36,7 +37,7 @@ void expectRefused(const SocketTask::ConnectOption &option, const TestServer &se
 {
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(option, &log);
-    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 10000);
+    TRY_VERIFY_WITH_TIMEOUT(log.closed(), 10000);
     QCOMPARE(log.events.size(), 2);
     const QString &error = log.events.at(0);
     QVERIFY2(error.startsWith("error:connectSocket:fail ")
@@ -85,14 +86,14 @@ void tst_Proxy::through()
     QCOMPARE(option.proxy()->type(), type);
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(option, &log);
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->send(QStringLiteral("via proxy"));
-    QTRY_COMPARE(server.received.size(), 1);
-    QTRY_COMPARE(log.events, QStringList({ "open", "message" }));
+    TRY_COMPARE(server.received.size(), 1);
+    TRY_COMPARE(log.events, QStringList({ "open", "message" }));
     QCOMPARE(proxy.tunnels(),
         QStringList { QStringLiteral("TUNNEL %1 127.0.0.1:%2").arg(kind).arg(server.port()) });
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events.last(), QStringLiteral("close:1000:"));
 }
 
@@ -109,7 +110,7 @@ void tst_Proxy::throughAUrlString()
     std::unique_ptr<SocketTask> task(
         SocketTaskBinding::connectSocket(option, calls.callbacks(), nullptr));
     QVERIFY(task);
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QCOMPARE(proxy.tunnels().size(), 1);
 }
 

@@ -5,7 +5,9 @@
 #   fragments N TEXT   -> TEXT sent as one message in N fragments
 #   close CODE REASON  -> close with that code and reason
 #   ping               -> ping the client, then say "pong received" once its pong came
-#   lastclose          -> {"code": n, "reason": "..."} of the previous connection's close
+#   lastclose          -> {"code": n, "reason": "..."} of the close of the connection opened
+#                         just before this one, once it has ended here (the client may see
+#                         its close before this server has finished with it)
 #   anything else      -> echoed (text or binary)
 # It runs on python3-websockets 10.4 (Debian 12) to 17 (sid). websockets 14 replaced the
 # server's implementation: request_headers() and select_subprotocol() below hide the two
@@ -16,7 +18,7 @@ import sys
 
 import websockets
 
-last_close = {"code": None, "reason": None}
+connections = []  # in the order their handlers started: {"code", "reason", "ended"}
 
 
 def request_headers(ws):
@@ -35,6 +37,9 @@ def select_subprotocol(first, second):
 
 
 async def handler(ws):
+    me = {"code": None, "reason": None, "ended": asyncio.Event()}
+    connections.append(me)
+    previous = connections[-2] if len(connections) > 1 else None
     try:
         async for message in ws:
             if isinstance(message, bytes):
@@ -55,14 +60,17 @@ async def handler(ws):
                 await asyncio.wait_for(waiter, 5)
                 await ws.send("pong received")
             elif message == "lastclose":
-                await ws.send(json.dumps(last_close))
+                if previous is not None:
+                    await asyncio.wait_for(previous["ended"].wait(), 5)
+                answer = previous or {"code": None, "reason": None}
+                await ws.send(json.dumps({"code": answer["code"], "reason": answer["reason"]}))
             else:
                 await ws.send(message)
     except websockets.ConnectionClosed:
         pass
     finally:
-        last_close["code"] = ws.close_code
-        last_close["reason"] = ws.close_reason
+        me["code"], me["reason"] = ws.close_code, ws.close_reason
+        me["ended"].set()
 
 
 async def main():

@@ -11,5 +11,5 @@ void SocketTaskTestCase::cleanup()
 {
     // Tasks are parented to nothing and deleted by each test; give deferred deletes a turn.
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    QTRY_COMPARE(SocketTask::liveTaskCount(), 0);
+    TRY_COMPARE(SocketTask::liveTaskCount(), 0);
 }

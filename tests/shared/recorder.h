@@ -5,6 +5,8 @@
 // helpers, the round-trip sentinel, and the fixture (each test starts and ends with no live
 // task).
 
+#include "trywait.h"
+
 #include <SocketTask>
 
 #include <QCoreApplication>
@@ -91,7 +93,7 @@ inline void handlePostedEvents()
     bool reached = false;
     QMetaObject::invokeMethod(
         QCoreApplication::instance(), [&reached] { reached = true; }, Qt::QueuedConnection);
-    QTRY_VERIFY(reached);
+    TRY_VERIFY(reached);
 }
 
 // A loopback port that nobody listens on.
@@ -119,7 +121,7 @@ inline std::unique_ptr<SocketTask> openTask(const QUrl &url, EventLog *log)
     std::unique_ptr<SocketTask> task = recordedTask(optionFor(url), log);
     if (!task)
         return task;
-    if (!QTest::qWaitFor([&task] { return task->readyState() == SocketTask::OPEN; }, 5000))
+    if (!TestWait::until([&task] { return task->readyState() == SocketTask::OPEN; }, 5000))
         qWarning() << "openTask: not OPEN after 5 s:" << log->events;
     return task;
 }

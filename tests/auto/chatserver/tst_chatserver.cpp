@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The demo chat server's protocol and limits, with real WebSocket clients on loopback.
 #include "chatserver.h"
+#include "trywait.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -26,7 +27,7 @@ public:
     }
     bool waitOpen()
     {
-        return QTest::qWaitFor([this] { return ws.state() == QAbstractSocket::ConnectedState; });
+        return TestWait::until([this] { return ws.state() == QAbstractSocket::ConnectedState; });
     }
     void send(const QJsonObject &o)
     {
@@ -38,7 +39,7 @@ public:
     QJsonObject next(const QString &type)
     {
         QJsonObject found;
-        (void)QTest::qWaitFor([&] {
+        (void)TestWait::until([&] {
             for (qsizetype i = 0; i < inbox.size(); ++i) {
                 if (inbox.at(i).value("type").toString() == type) {
                     found = inbox.takeAt(i);
@@ -201,7 +202,10 @@ private Q_SLOTS:
         }
         a.send(message);
         QCOMPARE(a.next("error").value("text").toString(), error);
-        QTest::qWait(20);
+        // The server had handled a's message before answering it: a relay to b would be written
+        // before the pong to a ping b sends now.
+        b.send({ { "type", "ping" } });
+        QVERIFY(!b.next("pong").isEmpty());
         for (const QJsonObject &m : std::as_const(b.inbox))
             QVERIFY2(m.value("type") != "chat" && m.value("type") != "error",
                 "nothing reached the others");
@@ -255,9 +259,9 @@ private Q_SLOTS:
         Client a(server->url());
         QVERIFY(a.waitOpen());
         a.ws.sendTextMessage(QString(ChatServer::maxMessageBytes + 1, 'x'));
-        QTRY_VERIFY(a.closed);
+        TRY_VERIFY(a.closed);
         QCOMPARE(a.ws.closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
-        QTRY_COMPARE(server->clientCount(), 0);
+        TRY_COMPARE(server->clientCount(), 0);
     }
 
     void clientLimit()
@@ -265,11 +269,11 @@ private Q_SLOTS:
         server->setMaxClients(2);
         Client a(server->url()), b(server->url());
         QVERIFY(a.waitOpen() && b.waitOpen());
-        QTRY_COMPARE(server->clientCount(), 2);
+        TRY_COMPARE(server->clientCount(), 2);
         Client c(server->url());
         QCOMPARE(c.next("error").value("text").toString(),
             QStringLiteral("the room is full (2 people)"));
-        QTRY_VERIFY(c.closed);
+        TRY_VERIFY(c.closed);
         QCOMPARE(int(c.ws.closeCode()), 4001);
         QCOMPARE(c.ws.closeReason(), QStringLiteral("room full"));
         QCOMPARE(server->clientCount(), 2);
@@ -286,7 +290,7 @@ private Q_SLOTS:
         a.next("users");
         a.next("users");
         b.send({ { "type", "leave" } });
-        QTRY_VERIFY(b.closed);
+        TRY_VERIFY(b.closed);
         QCOMPARE(b.ws.closeCode(), QWebSocketProtocol::CloseCodeNormal);
         QCOMPARE(a.next("notice").value("text").toString(), QStringLiteral("alice joined"));
         QCOMPARE(a.next("notice").value("text").toString(), QStringLiteral("bob joined"));
@@ -304,11 +308,11 @@ private Q_SLOTS:
         b.join("bob");
         b.next("welcome");
         a.ws.close(QWebSocketProtocol::CloseCode(4001), "bye");
-        QTRY_COMPARE(left.size(), 1);
+        TRY_COMPARE(left.size(), 1);
         QCOMPARE(left.at(0).at(0).toString(), QStringLiteral("alice"));
         QCOMPARE(left.at(0).at(1).toInt(), 4001);
         b.ws.abort(); // no close frame
-        QTRY_COMPARE(left.size(), 2);
+        TRY_COMPARE(left.size(), 2);
         QCOMPARE(left.at(1).at(1).toInt(), 1006);
     }
 
@@ -320,8 +324,8 @@ private Q_SLOTS:
         a.next("welcome");
         for (int i = 0; i < 60; ++i)
             a.chat(QString::number(i));
-        QTRY_COMPARE(std::count_if(a.inbox.cbegin(), a.inbox.cend(),
-                         [](const QJsonObject &m) { return m.value("type") == "chat"; }),
+        TRY_COMPARE(std::count_if(a.inbox.cbegin(), a.inbox.cend(),
+                        [](const QJsonObject &m) { return m.value("type") == "chat"; }),
             60);
         Client b(server->url());
         QVERIFY(b.waitOpen());

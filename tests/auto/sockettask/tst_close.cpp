@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 #include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -61,9 +62,9 @@ void tst_Close::close_code()
     if (ok) {
         QCOMPARE(calls.calls, QStringList({ "success", "complete" }));
         QCOMPARE(calls.results.at(0).errMsg, QStringLiteral("closeSocket:ok"));
-        QTRY_VERIFY(log.closed());
+        TRY_VERIFY(log.closed());
         QCOMPARE(log.close.code, code);
-        QTRY_COMPARE(server.closes.size(), 1);
+        TRY_COMPARE(server.closes.size(), 1);
         QCOMPARE(server.closes.first().code, code);
     } else {
         QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
@@ -72,7 +73,7 @@ void tst_Close::close_code()
                 "closeSocket:fail The code must be either 1000, or between 3000 and 4999"));
         QCOMPARE(task->readyState(), SocketTask::OPEN); // still usable
         task->send(SocketTask::SendOption(QStringLiteral("still here")));
-        QTRY_COMPARE(log.messages.size(), 1);
+        TRY_COMPARE(log.messages.size(), 1);
     }
 }
 
@@ -113,7 +114,7 @@ void tst_Close::close_looseOptions()
     QCOMPARE(calls.results.at(0).errMsg, errMsg);
     QCOMPARE(task->errMsg(), errMsg);
     if (errMsg.endsWith(":ok")) {
-        QTRY_VERIFY(log.closed());
+        TRY_VERIFY(log.closed());
         const QVariantMap map = option.toMap();
         QCOMPARE(log.close.code, map.value("code", 1000).toInt());
         QCOMPARE(log.close.reason, map.value("reason").toString());
@@ -140,9 +141,9 @@ void tst_Close::close_reasonLength()
     }
     const QString longest = QString(41, QChar(0x20AC)); // 123 bytes: allowed, and arrives whole
     task->close(SocketTask::CloseOption(4000, longest));
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.close.reason, longest);
-    QTRY_COMPARE(server.closes.size(), 1);
+    TRY_COMPARE(server.closes.size(), 1);
     QCOMPARE(server.closes.first().reason, longest);
 }
 
@@ -150,7 +151,7 @@ void tst_Close::close_whenClosed()
 {
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(
         optionFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort())))));
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     CallbackLog calls;
     task->close(withCallbacks(SocketTask::CloseOption(1000), calls.callbacks()));
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
@@ -170,7 +171,7 @@ void tst_Close::close_whileConnecting()
     QCOMPARE(calls.calls, QStringList({ "success", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg, QStringLiteral("closeSocket:ok"));
     QCOMPARE(log.events, QStringList()); // later, not inside close()
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "close:1006:" })); // and no onError
     QCOMPARE(task->readyState(), SocketTask::CLOSED);
 }
@@ -184,9 +185,9 @@ void tst_Close::close_whileOpen()
     task->close(SocketTask::CloseOption(4001, QStringLiteral("done here")));
     QCOMPARE(task->readyState(), SocketTask::CLOSING);
     QCOMPARE(log.events, QStringList({ "open" })); // Qt closes synchronously; we report later
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "open", "close:4001:done here" }));
-    QTRY_COMPARE(server.closes.size(), 1);
+    TRY_COMPARE(server.closes.size(), 1);
     QCOMPARE(server.closes.first().code, 4001);
     QCOMPARE(server.closes.first().reason, QStringLiteral("done here"));
 }
@@ -203,7 +204,7 @@ void tst_Close::close_whileClosing()
         withCallbacks(SocketTask::CloseOption(4003, QStringLiteral("second")), calls.callbacks()));
     QCOMPARE(calls.calls, QStringList({ "success", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg, QStringLiteral("closeSocket:ok"));
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     handlePostedEvents();
     QCOMPARE(log.events, QStringList({ "open", "close:4002:first" }));
     QCOMPARE(server.closes.size(), 1);
@@ -221,9 +222,9 @@ void tst_Close::close_messagesArrivingWhileClosingAreDropped()
     QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->send(QStringLiteral("burst 50"));
     task->close(SocketTask::CloseOption(4000, QStringLiteral("enough")));
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "open", "close:4000:enough" }));
-    QTRY_COMPARE(server.closes.size(), 1);
+    TRY_COMPARE(server.closes.size(), 1);
     QCOMPARE(server.closes.first().code, 4000);
 }
 

@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 #include <QAbstractEventDispatcher>
 #include <QMetaEnum>
 #include <QPointer>
@@ -71,7 +72,7 @@ void tst_Connect::connectSocket_ok()
     QCOMPARE(task->readyState(), SocketTask::CONNECTING);
     QCOMPARE(task->errMsg(), QStringLiteral("connectSocket:ok"));
     QCOMPARE(SocketTask::liveTaskCount(), 1);
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
 }
 
 void tst_Connect::connectSocket_checks_data()
@@ -312,7 +313,7 @@ void tst_Connect::connectSocket_headerReallySent()
     option.setHeader(QStringLiteral("X-Token"), QStringLiteral("abc 123"));
     option.setHeader(QStringLiteral("Cookie"), QStringLiteral("a=b"));
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QCOMPARE(server.handshakes.size(), 1);
     QCOMPARE(server.handshakes.first().rawHeader("X-Token"), QByteArray("abc 123"));
     QCOMPARE(server.handshakes.first().rawHeader("Cookie"), QByteArray("a=b"));
@@ -327,7 +328,7 @@ void tst_Connect::connectSocket_protocols()
     EventLog log;
     log.attach(task.get());
     QSignalSpy protocolSpy(task.get(), &SocketTask::protocolChanged);
-    QTRY_COMPARE(log.events, QStringList { "open" });
+    TRY_COMPARE(log.events, QStringList { "open" });
     QCOMPARE(server.handshakes.first().rawHeader("Sec-WebSocket-Protocol"),
         QByteArray("v2.other, chat"));
     QCOMPARE(log.open.protocol, QStringLiteral("chat"));
@@ -341,7 +342,7 @@ void tst_Connect::connectSocket_protocols()
 
     // none offered: ""
     std::unique_ptr<SocketTask> plain(SocketTask::connectSocket(optionFor(server.url())));
-    QTRY_COMPARE(plain->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(plain->readyState(), SocketTask::OPEN);
     QCOMPARE(plain->protocol(), QString());
 }
 
@@ -354,7 +355,7 @@ void tst_Connect::connectSocket_perMessageDeflateAcceptedWithoutEffect()
     static_cast<SocketTask::Callbacks &>(option) = log.callbacks();
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
     QCOMPARE(log.calls, QStringList({ "success", "complete" }));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QVERIFY(!server.handshakes.first().hasRawHeader("Sec-WebSocket-Extensions"));
 }
 
@@ -367,7 +368,7 @@ void tst_Connect::connectSocket_timeout()
     option.setTimeout(200);
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(option, &log);
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "error:connectSocket:fail timeout", "close:1006:" }));
     QCOMPARE(server.rawRequests.size(), 1); // the request did go out
     QCOMPARE(task->readyState(), SocketTask::CLOSED);
@@ -390,14 +391,14 @@ void tst_Connect::connectSocket_timeoutZeroMeansNone()
             ms << timer.interval;
         return ms;
     };
-    QTRY_COMPARE(server.rawRequests.size(), 2);
+    TRY_COMPARE(server.rawRequests.size(), 2);
     QCOMPARE(intervals(byDefault.get()), QList<int>({ 60000 }));
     QCOMPARE(intervals(task.get()), QList<int>());
     // And a short deadline's task, as the sentinel: it times out; this one goes on waiting.
     option.setTimeout(200);
     EventLog sentinelLog;
     std::unique_ptr<SocketTask> sentinel = recordedTask(option, &sentinelLog);
-    QTRY_VERIFY(sentinelLog.closed());
+    TRY_VERIFY(sentinelLog.closed());
     QCOMPARE(task->readyState(), SocketTask::CONNECTING);
     QCOMPARE(log.events, QStringList());
 }
@@ -421,7 +422,7 @@ void tst_Connect::connectSocket_tcpNoDelay()
     if (tcpNoDelay.isValid())
         option.insert(QStringLiteral("tcpNoDelay"), tcpNoDelay);
     std::unique_ptr<SocketTask> task(SocketTaskBinding::connectSocket(option, {}));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QCOMPARE(tcpNoDelayOf(task->ws()), expected);
 }
 

@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 #include <QEventLoop>
 #include <QMetaEnum>
 #include <QPointer>
@@ -58,7 +59,7 @@ void tst_Events::events_peerCloseAfterTwoMessages()
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(optionFor(server.url()), &log);
     QSignalSpy state(task.get(), &SocketTask::readyStateChanged);
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "open", "message", "message", "close:4000:bye" }));
     QCOMPARE(log.messages, QVariantList({ "one", "two" }));
     QCOMPARE(state.size(), 2); // OPEN, CLOSED
@@ -73,7 +74,7 @@ void tst_Events::events_drop()
     std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
     QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->send(SocketTask::SendOption(QStringLiteral("drop")));
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events.size(), 3);
     QCOMPARE(log.events.at(0), QStringLiteral("open"));
     QVERIFY2(log.events.at(1).startsWith("error:socketTask:fail "), qPrintable(log.events.at(1)));
@@ -88,7 +89,7 @@ void tst_Events::events_refusedPort()
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(
         optionFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort()))), &log);
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(
         log.events, QStringList({ "error:connectSocket:fail Connection refused", "close:1006:" }));
     QCOMPARE(task->readyState(), SocketTask::CLOSED);
@@ -100,7 +101,7 @@ void tst_Events::events_dnsFailure()
         SocketTask::connectSocket(optionFor(QUrl(QStringLiteral("ws://no-such-host.invalid/")))));
     EventLog log;
     log.attach(task.get());
-    QTRY_VERIFY_WITH_TIMEOUT(log.closed(), 20000);
+    TRY_VERIFY_WITH_TIMEOUT(log.closed(), 20000);
     QCOMPARE(log.events.size(), 2);
     QVERIFY2(
         log.events.at(0).startsWith("error:connectSocket:fail "), qPrintable(log.events.at(0)));
@@ -125,7 +126,7 @@ void tst_Events::events_handshakeRefused()
     TestServer server(mode);
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(optionFor(server.url()), &log);
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events.size(), 2);
     QVERIFY2(
         log.events.at(0).startsWith("error:connectSocket:fail "), qPrintable(log.events.at(0)));
@@ -150,7 +151,7 @@ void tst_Events::events_listenersAddAndRunInOrder()
     }
     task->onOpen([&](const auto &) { task->send(SocketTask::SendOption(QStringLiteral("hi"))); });
     task->onMessage([&](const auto &) { task->close(); });
-    QTRY_COMPARE(order.size(), 9);
+    TRY_COMPARE(order.size(), 9);
     QCOMPARE(order,
         QStringList({ "open0", "open1", "open2", "message0", "message1", "message2", "close0",
             "close1", "close2" }));
@@ -167,13 +168,13 @@ void tst_Events::events_throwingListener()
     task->onMessage([&](const auto &) { ran << "message"; });
     task->onClose([&](const auto &) { ran << "close"; });
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression("onOpen listener threw: boom in open"));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QTest::ignoreMessage(
         QtWarningMsg, QRegularExpression("onMessage listener threw a non-standard exception"));
     task->send(SocketTask::SendOption(QStringLiteral("x")));
-    QTRY_COMPARE(ran.size(), 2);
+    TRY_COMPARE(ran.size(), 2);
     task->close();
-    QTRY_COMPARE(ran, QStringList({ "open", "message", "close" }));
+    TRY_COMPARE(ran, QStringList({ "open", "message", "close" }));
     // a throwing callback is logged too, and the call still completes
     CallbackLog calls;
     SocketTask::CloseOption option;
@@ -188,7 +189,7 @@ void tst_Events::events_notRetroactive()
 {
     TestServer server(TestServer::Echo);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     int late = 0;
     task->onOpen([&](const auto &) { ++late; });
     handlePostedEvents();
@@ -204,7 +205,7 @@ void tst_Events::events_notRetroactive()
     });
     task->send(SocketTask::SendOption(QStringLiteral("a")));
     task->send(SocketTask::SendOption(QStringLiteral("b")));
-    QTRY_COMPARE(heard.size(), 3);
+    TRY_COMPARE(heard.size(), 3);
     QCOMPARE(heard, QStringList({ "outer:a", "outer:b", "inner:b" }));
 }
 
@@ -226,12 +227,12 @@ void tst_Events::events_neverInsideACall()
     task->onMessage([&](const auto &) { check("message"); });
     task->onError([&](const auto &) { check("error"); });
     task->onClose([&](const auto &) { check("close"); });
-    QTRY_COMPARE(seen, QStringList({ "open" }));
+    TRY_COMPARE(seen, QStringList({ "open" }));
     insideCall = true;
     task->send(SocketTask::SendOption(QStringLiteral("x")));
     task->close(SocketTask::CloseOption(4000, QStringLiteral("x")));
     insideCall = false;
-    QTRY_COMPARE(seen.size(), 2);
+    TRY_COMPARE(seen.size(), 2);
     QCOMPARE(seen, QStringList({ "open", "close" })); // the echo raced the close: not delivered
 }
 
@@ -246,20 +247,20 @@ void tst_Events::events_messageSignalSurvivesAnotherReceiversDisconnect()
     QObject::connect(task.get(), &SocketTask::messageReceived, &hearer,
         [&](const SocketTask::OnMessageCallbackResult &r) { heard << r.data.toString(); });
     QObject::connect(task.get(), &SocketTask::readyStateChanged, &other, [] {});
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QObject::disconnect(task.get(), nullptr, &other, nullptr);
     task->send(QStringLiteral("still heard"));
-    QTRY_COMPARE(heard, QStringList({ "still heard" }));
+    TRY_COMPARE(heard, QStringList({ "still heard" }));
     {
         QObject gone; // a receiver that is destroyed disconnects too
         QObject::connect(task.get(), &SocketTask::errMsgChanged, &gone, [] {});
     }
     task->send(QStringLiteral("and again"));
-    QTRY_COMPARE(heard, QStringList({ "still heard", "and again" }));
+    TRY_COMPARE(heard, QStringList({ "still heard", "and again" }));
     QObject::disconnect(task.get(), &SocketTask::messageReceived, &hearer, nullptr);
     QSignalSpy later(task.get(), &SocketTask::messageReceived); // connected again: heard
     task->send(QStringLiteral("spied"));
-    QTRY_COMPARE(later.size(), 1);
+    TRY_COMPARE(later.size(), 1);
     QCOMPARE(heard.size(), 2);
 }
 
@@ -272,15 +273,15 @@ void tst_Events::events_qtSignals()
     QSignalSpy error(task.get(), &SocketTask::errorOccurred);
     QSignalSpy closed(task.get(), &SocketTask::closed);
     QSignalSpy errMsg(task.get(), &SocketTask::errMsgChanged);
-    QTRY_COMPARE(opened.size(), 1);
+    TRY_COMPARE(opened.size(), 1);
     task->send(SocketTask::SendOption(QStringLiteral("ping")));
     QCOMPARE(errMsg.size(), 1);
     QCOMPARE(errMsg.at(0).at(0).toString(), QStringLiteral("sendSocketMessage:ok"));
-    QTRY_COMPARE(message.size(), 1);
+    TRY_COMPARE(message.size(), 1);
     QCOMPARE(message.at(0).at(0).value<SocketTask::OnMessageCallbackResult>().data.toString(),
         QStringLiteral("ping"));
     task->send(SocketTask::SendOption(QStringLiteral("drop")));
-    QTRY_COMPARE(closed.size(), 1);
+    TRY_COMPARE(closed.size(), 1);
     QCOMPARE(error.size(), 1);
     QVERIFY(!error.at(0).at(0).value<SocketTask::OnErrorCallbackResult>().errMsg.isEmpty());
     QCOMPARE(closed.at(0).at(0).value<SocketTask::OnCloseCallbackResult>().code, 1006);
@@ -325,8 +326,8 @@ void tst_Events::events_deleteInsideListener()
     task->onError([&](const auto &) { after << "error"; });
     task->onClose([&](const auto &) { del("close"); });
     task->onClose([&](const auto &) { after << "close"; });
-    QTRY_VERIFY(!alive);
-    QTRY_VERIFY(!ws); // the QWebSocket goes too, later if it was busy emitting
+    TRY_VERIFY(!alive);
+    TRY_VERIFY(!ws); // the QWebSocket goes too, later if it was busy emitting
     handlePostedEvents();
     // no listener after the deleting one ran for that event, nor any later
     QVERIFY2(!after.contains(where), qPrintable(after.join(',')));
@@ -344,7 +345,7 @@ void tst_Events::events_listenerSendsAndCloses()
         task->close(SocketTask::CloseOption(4005, QStringLiteral("from onMessage")));
     });
     log.attach(task.get());
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "open", "message", "close:4005:from onMessage" }));
     QCOMPARE(server.received, QVariantList({ "from onOpen" }));
 }
@@ -361,10 +362,10 @@ void tst_Events::events_listenersReleasedAfterClose()
     task->onError([&](const auto &) {
         task->onClose([&](const auto &) { heard << "close added by onError"; });
     });
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     QCOMPARE(held.use_count(), 2);
     task->send(SocketTask::SendOption(QStringLiteral("drop")));
-    QTRY_COMPARE(heard, QStringList({ "close added by onError" }));
+    TRY_COMPARE(heard, QStringList({ "close added by onError" }));
     QCOMPARE(held.use_count(), 1);
     task->onClose([held](const auto &) {}); // too late: not kept
     QCOMPARE(held.use_count(), 1);
@@ -383,17 +384,17 @@ void tst_Events::events_offRemovesAllOfAKind()
     task->onMessage([&](const auto &r) { heard << "a:" + r.data.toString(); });
     task->onMessage([&](const auto &r) { heard << "b:" + r.data.toString(); });
     task->onClose([&](const auto &r) { heard << QStringLiteral("close:%1").arg(r.code); });
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->send("1");
-    QTRY_COMPARE(heard, QStringList({ "a:1", "b:1" }));
+    TRY_COMPARE(heard, QStringList({ "a:1", "b:1" }));
     task->offMessage();
     task->onMessage([&](const auto &r) { heard << "c:" + r.data.toString(); }); // added after
     task->send("2");
-    QTRY_COMPARE(heard.size(), 3);
+    TRY_COMPARE(heard.size(), 3);
     QCOMPARE(heard.last(), QStringLiteral("c:2"));
     task->offOpen(); // other kinds: untouched
     task->close();
-    QTRY_COMPARE(heard.last(), QStringLiteral("close:1000"));
+    TRY_COMPARE(heard.last(), QStringLiteral("close:1000"));
 }
 
 // off*(context): only the listeners added with that context, as QObject::disconnect.
@@ -407,12 +408,12 @@ void tst_Events::events_offByContext()
     task->onMessage(&right, [&](const auto &) { heard << "right"; });
     task->onMessage([&](const auto &) { heard << "plain"; });
     task->onClose(&left, [&](const auto &) { heard << "left-close"; });
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->offMessage(&left);
     task->send("x");
-    QTRY_COMPARE(heard, QStringList({ "right", "plain" }));
+    TRY_COMPARE(heard, QStringList({ "right", "plain" }));
     task->close();
-    QTRY_COMPARE(heard.last(), QStringLiteral("left-close")); // its other kind stays
+    TRY_COMPARE(heard.last(), QStringLiteral("left-close")); // its other kind stays
 }
 
 void tst_Events::events_offNullContextWarns()
@@ -425,9 +426,9 @@ void tst_Events::events_offNullContextWarns()
         "SocketTask::offMessage: no context object (a listener needs a live one); nothing "
         "removed");
     task->offMessage(static_cast<QObject *>(nullptr));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->send("x");
-    QTRY_COMPARE(heard, QStringList({ "plain" }));
+    TRY_COMPARE(heard, QStringList({ "plain" }));
 }
 
 // As a browser's EventTarget: a listener removed while its event is being delivered is not
@@ -451,11 +452,11 @@ void tst_Events::events_removedDuringDeliveryNotCalled()
         heard << "once:" + r.data.toString();
         task->offMessage(&once); // itself, while it runs
     });
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->send("1");
-    QTRY_COMPARE(heard, QStringList({ "first:1", "once:1" }));
+    TRY_COMPARE(heard, QStringList({ "first:1", "once:1" }));
     task->send("2");
-    QTRY_COMPARE(heard.size(), 4);
+    TRY_COMPARE(heard.size(), 4);
     QCOMPARE(heard.mid(2), QStringList({ "first:2", "late:2" }));
 }
 
@@ -477,7 +478,7 @@ void tst_Events::events_offInsideNestedLoop()
         task->send("after");
     });
     task->onMessage([&](const auto &r) { heard << "plain:" + r.data.toString(); });
-    QTRY_COMPARE(heard, QStringList({ "plain:after" }));
+    TRY_COMPARE(heard, QStringList({ "plain:after" }));
 }
 
 namespace {
@@ -509,8 +510,7 @@ void tst_Events::events_callbacksAfterReturn()
     std::unique_ptr<SocketTask> task(connectLater(server.url(), &order));
     QVERIFY(task);
     task->onOpen([&](const auto &) { order << "open"; });
-    QTRY_COMPARE(
-        order, QStringList({ "returned", "success:connectSocket:ok", "complete", "open" }));
+    TRY_COMPARE(order, QStringList({ "returned", "success:connectSocket:ok", "complete", "open" }));
     // send's callbacks: after the call, before the echo of what it sent
     const auto record = [&](const QString &what) {
         return [&order, what](const CallbackResult &r) { order << what + ":" + r.errMsg; };
@@ -521,10 +521,10 @@ void tst_Events::events_callbacksAfterReturn()
         SocketTask::Callbacks(record("success"), {}, {}), CallbackResult("sendSocketMessage:ok"),
         true);
     order << "sent";
-    QTRY_COMPARE(order.size(), 7);
+    TRY_COMPARE(order.size(), 7);
     QCOMPARE(order.mid(4), QStringList({ "sent", "success:sendSocketMessage:ok", "message:hi" }));
     task->close();
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
 }
 
 // A task deleted before its call's callbacks ran: they still run (nothing lost).
@@ -536,7 +536,7 @@ void tst_Events::events_callbacksAfterReturnSurviveDelete()
     QVERIFY(task);
     delete task;
     QCOMPARE(order, QStringList({ "returned" }));
-    QTRY_COMPARE(order, QStringList({ "returned", "success:connectSocket:ok", "complete" }));
+    TRY_COMPARE(order, QStringList({ "returned", "success:connectSocket:ok", "complete" }));
 }
 
 // Refused options: no task; the fail callback comes from the event loop.
@@ -545,7 +545,7 @@ void tst_Events::events_callbacksAfterReturnNoTask()
     QStringList order;
     QVERIFY(!connectLater(QUrl(QStringLiteral("http://127.0.0.1/")), &order));
     QCOMPARE(order, QStringList({ "returned" }));
-    QTRY_COMPARE(order.size(), 3);
+    TRY_COMPARE(order.size(), 3);
     QCOMPARE(order.at(1),
         QStringLiteral("fail:connectSocket:fail request:fail invalid url \"http://127.0.0.1/\""));
     QCOMPARE(order.at(2), QStringLiteral("complete"));

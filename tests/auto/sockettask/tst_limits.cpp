@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 #include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -49,7 +50,7 @@ void tst_Limits::limit_default()
         QStringLiteral("connectSocket:fail exceed max concurrent socket tasks: 5"));
     // closing one frees its slot once it is CLOSED
     tasks.front()->close();
-    QTRY_COMPARE(tasks.front()->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(tasks.front()->readyState(), SocketTask::CLOSED);
     QCOMPARE(SocketTask::liveTaskCount(), 4);
     std::unique_ptr<SocketTask> again(SocketTask::connectSocket(optionFor(server.url())));
     QVERIFY(again);
@@ -91,11 +92,11 @@ void tst_Limits::limit_closedTaskFreesSlotWithoutListeners()
     const QUrl refused(QStringLiteral("ws://127.0.0.1:%1/").arg(closedPort()));
     std::unique_ptr<SocketTask> first(SocketTask::connectSocket(optionFor(refused)));
     QVERIFY(first);
-    QTRY_COMPARE(first->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(first->readyState(), SocketTask::CLOSED);
     QCOMPARE(SocketTask::liveTaskCount(), 0);
     std::unique_ptr<SocketTask> second(SocketTask::connectSocket(optionFor(refused)));
     QVERIFY(second);
-    QTRY_COMPARE(second->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(second->readyState(), SocketTask::CLOSED);
 }
 
 void tst_Limits::limit_checkedLast()
@@ -122,12 +123,12 @@ void tst_Limits::destroy_open_sendsGoingAway()
     log.attach(task);
     const auto listenersAlive = std::make_shared<int>();
     task->onClose([listenersAlive](const auto &) {});
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     delete task;
     QCOMPARE(log.events, QStringList({ "open" })); // nothing heard inside the deletion
     QCOMPARE(listenersAlive.use_count(), 1); // and the listeners went with the task
     QCOMPARE(SocketTask::liveTaskCount(), 0);
-    QTRY_COMPARE(server.closes.size(), 1);
+    TRY_COMPARE(server.closes.size(), 1);
     QCOMPARE(server.closes.first().code, 1001);
 }
 
@@ -160,14 +161,14 @@ void tst_Limits::incomingLimit()
     std::unique_ptr<SocketTask> task = openTask(server.url(), &log);
     QCOMPARE(task->readyState(), SocketTask::OPEN);
     task->send(SocketTask::SendOption(QStringLiteral("big 1024"))); // at the limit: fine
-    QTRY_COMPARE(log.messages.size(), 1);
+    TRY_COMPARE(log.messages.size(), 1);
     task->send(SocketTask::SendOption(QStringLiteral("big 1025")));
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events.size(), 4);
     QCOMPARE(log.events.at(2),
         QStringLiteral("error:socketTask:fail incoming message larger than 1024 bytes"));
     QCOMPARE(log.close.code, 1009);
-    QTRY_COMPARE(server.closes.size(), 1);
+    TRY_COMPARE(server.closes.size(), 1);
     QCOMPARE(server.closes.first().code, 1009);
 }
 

@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 #include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -37,12 +38,12 @@ void tst_QtFacts::fact_freshWebSocketPerTask()
     TestServer peer(TestServer::TwoThenClose);
     EventLog firstLog;
     std::unique_ptr<SocketTask> first = recordedTask(optionFor(peer.url()), &firstLog);
-    QTRY_VERIFY(firstLog.closed());
+    TRY_VERIFY(firstLog.closed());
     QCOMPARE(firstLog.close.code, 4000);
     TestServer refusing(TestServer::Refuse403);
     EventLog secondLog;
     std::unique_ptr<SocketTask> second = recordedTask(optionFor(refusing.url()), &secondLog);
-    QTRY_VERIFY(secondLog.closed());
+    TRY_VERIFY(secondLog.closed());
     QCOMPARE(secondLog.close.code, 1006);
     QCOMPARE(secondLog.close.reason, QString());
 
@@ -51,11 +52,11 @@ void tst_QtFacts::fact_freshWebSocketPerTask()
     QWebSocket raw;
     QSignalSpy disconnected(&raw, &QWebSocket::disconnected);
     raw.open(peer.url());
-    QTRY_COMPARE(disconnected.size(), 1);
+    TRY_COMPARE(disconnected.size(), 1);
     QCOMPARE(int(raw.closeCode()), 4000);
     const QString before = raw.errorString();
     raw.open(refusing.url());
-    QTRY_VERIFY(raw.errorString() != before); // the 403 (Qt 6.4 stays ConnectingState)
+    TRY_VERIFY(raw.errorString() != before); // the 403 (Qt 6.4 stays ConnectingState)
     QCOMPARE(int(raw.closeCode()), 4000);
     QCOMPARE(raw.closeReason(), QStringLiteral("bye"));
 }
@@ -86,9 +87,9 @@ void tst_QtFacts::fact_noCloseWarningWhileConnecting()
     TestServer server(TestServer::Hang);
     EventLog log;
     std::unique_ptr<SocketTask> task = recordedTask(optionFor(server.url()), &log);
-    QTRY_COMPARE(server.connections, 1);
+    TRY_COMPARE(server.connections, 1);
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.events, QStringList({ "close:1006:" }));
 }
 
@@ -107,7 +108,7 @@ void tst_QtFacts::fact_sendAfterDropBeforeOnClose()
             SocketTask::SendOption(QStringLiteral("into the void")), calls.callbacks()));
     });
     task->send(SocketTask::SendOption(QStringLiteral("drop")));
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(calls.results.at(0).errMsg,
         QStringLiteral("sendSocketMessage:fail WebSocket is not connected"));
@@ -127,7 +128,7 @@ void tst_QtFacts::fact_invalidUrlRejectedBeforeOpen()
     // The sentinel: a connection made after it reaches the server, alone.
     QTcpSocket after;
     after.connectToHost(QHostAddress::LocalHost, server.url().port());
-    QTRY_COMPARE(server.connections, 1);
+    TRY_COMPARE(server.connections, 1);
 }
 
 QTEST_GUILESS_MAIN(tst_QtFacts)

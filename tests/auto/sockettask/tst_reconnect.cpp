@@ -5,6 +5,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -178,17 +179,17 @@ void tst_Reconnect::serverRestartsOnSamePort()
     const int firstId = first->socketTaskId();
     int heard = 0;
     first->onMessage([&heard](const auto &) { ++heard; });
-    QTRY_VERIFY(heard >= 10); // mid-stream
+    TRY_VERIFY(heard >= 10); // mid-stream
     QCOMPARE(reconnector.attempt(), 0);
 
     server.crash();
     // The drop is heard (onClose 1006), then the wait; the port is refused until the restart.
-    QTRY_VERIFY(log.count("reconnecting 2") == 1);
+    TRY_VERIFY(log.count("reconnecting 2") == 1);
     QCOMPARE(log.events.mid(0, 5),
         QStringList({ "task", "open", "close 1006", "reconnecting 1", "task" }));
     QCOMPARE(log.delays.mid(0, 2), QList<int>({ 40, 80 }));
     QVERIFY(server.start(server.port()));
-    QTRY_COMPARE_WITH_TIMEOUT(log.count("open"), 2, 5000);
+    TRY_COMPARE_WITH_TIMEOUT(log.count("open"), 2, 5000);
     QCOMPARE(reconnector.attempt(), 0); // counted from 0 again once open
     QCOMPARE(server.connections, 2);
     SocketTask *second = reconnector.task();
@@ -196,14 +197,14 @@ void tst_Reconnect::serverRestartsOnSamePort()
     QVERIFY(second->socketTaskId() > firstId); // a task of its own
     heard = 0;
     second->onMessage([&heard](const auto &) { ++heard; });
-    QTRY_VERIFY(heard >= 5); // the stream goes on
+    TRY_VERIFY(heard >= 5); // the stream goes on
     // One task not CLOSED at a time: each was made when no other of this test was live.
     for (int live : std::as_const(log.liveAtCreation))
         QCOMPARE(live, 1);
-    QTRY_VERIFY(!first); // the CLOSED one was deleted once the next was made
+    TRY_VERIFY(!first); // the CLOSED one was deleted once the next was made
     reconnector.stop();
-    QTRY_COMPARE(second->readyState(), SocketTask::CLOSED);
-    QTRY_COMPARE(server.closeCodes.size(), 2); // the crash's, then ours
+    TRY_COMPARE(second->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(server.closeCodes.size(), 2); // the crash's, then ours
     QCOMPARE(server.closeCodes.last(), 1000);
     QVERIFY(!reconnector.isActive());
 }
@@ -216,8 +217,8 @@ void tst_Reconnect::backoffGrowsThenGivesUp()
     ReconnectLog log;
     log.attach(&reconnector);
     reconnector.start();
-    QTRY_VERIFY(!reconnector.isActive());
-    QTRY_COMPARE(log.events.size(), 5 * 2 + 4 + 1);
+    TRY_VERIFY(!reconnector.isActive());
+    TRY_COMPARE(log.events.size(), 5 * 2 + 4 + 1);
     QCOMPARE(log.delays, QList<int>({ 10, 20, 40, 40 }));
     QCOMPARE(log.count("task"), 5); // the first and 4 attempts
     QCOMPARE(log.count("close 1006"), 5);
@@ -240,7 +241,7 @@ void tst_Reconnect::jitterShortensEachWait()
     ReconnectLog log;
     log.attach(&reconnector);
     reconnector.start();
-    QTRY_VERIFY_WITH_TIMEOUT(!reconnector.isActive(), 5000);
+    TRY_VERIFY_WITH_TIMEOUT(!reconnector.isActive(), 5000);
     QCOMPARE(log.delays.size(), 8);
     for (int delay : std::as_const(log.delays))
         QVERIFY2(delay >= 20 && delay <= 40, qPrintable(QString::number(delay)));
@@ -278,11 +279,11 @@ void tst_Reconnect::closeCodes()
     ReconnectLog log;
     log.attach(&reconnector);
     reconnector.start();
-    QTRY_COMPARE(reconnector.task()->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(reconnector.task()->readyState(), SocketTask::OPEN);
     reconnector.task()->send(QStringLiteral("close %1 bye").arg(code));
-    QTRY_COMPARE(log.count(QStringLiteral("close %1").arg(code)), 1);
+    TRY_COMPARE(log.count(QStringLiteral("close %1").arg(code)), 1);
     if (retries) {
-        QTRY_COMPARE(log.count("open"), 2);
+        TRY_COMPARE(log.count("open"), 2);
         QCOMPARE(log.events,
             QStringList({ "task", "open", QStringLiteral("close %1").arg(code), "reconnecting 1",
                 "task", "open" }));
@@ -295,7 +296,7 @@ void tst_Reconnect::closeCodes()
         handlePostedEvents();
         QCOMPARE(log.count("gaveUp"), 0); // done, not given up
     }
-    QTRY_COMPARE(reconnector.task()->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(reconnector.task()->readyState(), SocketTask::CLOSED);
 }
 
 // At the limit, it waits as after a drop, and connects once another task closed.
@@ -312,15 +313,15 @@ void tst_Reconnect::liveTaskLimitRespected()
     reconnector.start();
     QCOMPARE(reconnector.task(), nullptr);
     QCOMPARE(log.events, QStringList({ "reconnecting 1" }));
-    QTRY_COMPARE(log.count("reconnecting 3"), 1); // still waiting, not exceeding
+    TRY_COMPARE(log.count("reconnecting 3"), 1); // still waiting, not exceeding
     QCOMPARE(SocketTask::liveTaskCount(), 1);
     QCOMPARE(log.count("task"), 0);
     other->close();
-    QTRY_COMPARE(log.count("open"), 1);
+    TRY_COMPARE(log.count("open"), 1);
     QCOMPARE(log.liveAtCreation, QList<int>({ 1 }));
     QCOMPARE(reconnector.attempt(), 0);
     reconnector.stop();
-    QTRY_COMPARE(reconnector.task()->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(reconnector.task()->readyState(), SocketTask::CLOSED);
 }
 
 void tst_Reconnect::stop_whileOpen()
@@ -330,11 +331,11 @@ void tst_Reconnect::stop_whileOpen()
     ReconnectLog log;
     log.attach(&reconnector);
     reconnector.start();
-    QTRY_COMPARE(log.count("open"), 1);
+    TRY_COMPARE(log.count("open"), 1);
     reconnector.stop();
     QVERIFY(!reconnector.isActive());
-    QTRY_COMPARE(log.count("close 1000"), 1);
-    QTRY_COMPARE(server.closeCount(), 1);
+    TRY_COMPARE(log.count("close 1000"), 1);
+    TRY_COMPARE(server.closeCount(), 1);
     QCOMPARE(server.closeCodeAt(0), 1000);
     // No attempt can follow: no wait is running, and nothing is posted.
     QCOMPARE(reconnector.remainingTime(), -1);
@@ -351,7 +352,7 @@ void tst_Reconnect::stop_whileWaiting()
     ReconnectLog log;
     log.attach(&reconnector);
     reconnector.start();
-    QTRY_COMPARE(log.count("reconnecting 1"), 1);
+    TRY_COMPARE(log.count("reconnecting 1"), 1);
     QVERIFY(reconnector.remainingTime() >= 0 && reconnector.remainingTime() <= 500);
     QCOMPARE(reconnector.attempt(), 1);
     reconnector.stop();
@@ -371,16 +372,16 @@ void tst_Reconnect::startWhileClosing()
     ReconnectLog log;
     log.attach(&reconnector);
     reconnector.start();
-    QTRY_COMPARE(log.count("open"), 1);
+    TRY_COMPARE(log.count("open"), 1);
     reconnector.stop();
     QCOMPARE(reconnector.task()->readyState(), SocketTask::CLOSING);
     reconnector.start();
     QCOMPARE(log.count("task"), 1);
-    QTRY_COMPARE(log.count("open"), 2);
+    TRY_COMPARE(log.count("open"), 2);
     QCOMPARE(log.events, QStringList({ "task", "open", "close 1000", "task", "open" }));
     QCOMPARE(log.liveAtCreation, QList<int>({ 1, 1 }));
     reconnector.stop();
-    QTRY_COMPARE(reconnector.task()->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(reconnector.task()->readyState(), SocketTask::CLOSED);
 }
 
 void tst_Reconnect::refusedOptionsGiveUp()
@@ -396,7 +397,7 @@ void tst_Reconnect::refusedOptionsGiveUp()
     QVERIFY(!reconnector.isActive());
     QCOMPARE(log.events, QStringList()); // gaveUp comes from the event loop
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" })); // the option's own callbacks
-    QTRY_COMPARE(log.events,
+    TRY_COMPARE(log.events,
         QStringList(
             { "gaveUp connectSocket:fail request:fail invalid url \"http://example.com/\"" }));
     QCOMPARE(reconnector.task(), nullptr);
@@ -446,7 +447,7 @@ void tst_Reconnect::policyChecked()
     log.attach(&reconnector);
     reconnector.start();
     QVERIFY(!reconnector.isActive());
-    QTRY_COMPARE(log.events, QStringList({ "gaveUp " + errMsg }));
+    TRY_COMPARE(log.events, QStringList({ "gaveUp " + errMsg }));
     QCOMPARE(server.connectionCount(), 0);
 }
 

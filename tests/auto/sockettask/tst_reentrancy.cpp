@@ -6,6 +6,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 #include <QEventLoop>
 #include <QPointer>
 #include <QTcpSocket>
@@ -203,12 +204,12 @@ void tst_Reentrancy::nestedLoop_inListener()
     task->onClose([&](const auto &r) { log.record(QStringLiteral("+close:%1").arg(r.code)); });
 
     if (play.disconnects) {
-        QTRY_VERIFY(log.closed());
+        TRY_VERIFY(log.closed());
     } else {
-        QTRY_COMPARE(wire.messages, play.messages);
+        TRY_COMPARE(wire.messages, play.messages);
         task->close();
     }
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     handlePostedEvents();
     QVERIFY(nested);
     QVERIFY(nestedSawThePeer);
@@ -293,7 +294,7 @@ void tst_Reentrancy::nestedLoop_inSignalSlot()
             });
     else // connectSocket's own errMsg came before this connection: the first is send()'s
         QObject::connect(task.get(), &SocketTask::errMsgChanged, &receiver, nest);
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     handlePostedEvents();
     QVERIFY(nested);
     if (signal != QLatin1String("errorOccurred") && signal != QLatin1String("closed"))
@@ -340,7 +341,7 @@ void tst_Reentrancy::nestedLoop_taskDeletedMeanwhile()
     task->onMessage([&](const auto &) { after << "message"; });
     task->onError([&](const auto &) { after << "error"; });
     task->onClose([&](const auto &) { after << "close"; });
-    QTRY_VERIFY(!alive);
+    TRY_VERIFY(!alive);
     handlePostedEvents();
     QVERIFY(nested);
     QCOMPARE(*capture, QStringLiteral("captured used after the loop"));
@@ -368,7 +369,7 @@ void tst_Reentrancy::nestedLoop_inListenerOfOneTaskOnlyHoldsThatTask()
         otherOpenedInside = runNestedLoop([&] { return otherLog.events.contains("open"); });
     });
     one->send(SocketTask::SendOption(QStringLiteral("hello")));
-    QTRY_VERIFY(otherOpenedInside);
+    TRY_VERIFY(otherOpenedInside);
 }
 
 void tst_Reentrancy::slotDeletesTask_insideCall_data()
@@ -425,7 +426,7 @@ void tst_Reentrancy::slotCloses_insideListener()
         log.nesting = false;
     });
     task->onClose([&](const auto &r) { log.record(QStringLiteral("close:%1").arg(r.code)); });
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     handlePostedEvents();
     QVERIFY(closedInside);
     QCOMPARE(log.events, QStringList({ "open", "close:1000" }));
@@ -446,12 +447,12 @@ void tst_Reentrancy::context_destroyedBeforeEvent()
     task->onClose(widget.get(), [&](const auto &) { heard << "gone:close"; });
     task->onClose(alsoAlive.get(), [&](const auto &) { heard << "alive:close"; });
     task->send(SocketTask::SendOption(QStringLiteral("one")));
-    QTRY_COMPARE(log.messages.size(), 1);
+    TRY_COMPARE(log.messages.size(), 1);
     widget.reset();
     task->send(SocketTask::SendOption(QStringLiteral("two")));
-    QTRY_COMPARE(log.messages.size(), 2);
+    TRY_COMPARE(log.messages.size(), 2);
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(heard, QStringList({ "gone:one", "alive:one", "alive:two", "alive:close" }));
 }
 
@@ -469,7 +470,7 @@ void tst_Reentrancy::context_destroyedInsideAnotherListener()
     task->onMessage(widget.get(), [&](const auto &r) { heard << "widget:" + r.data.toString(); });
     bool closed = false;
     task->onClose([&](const auto &) { closed = true; });
-    QTRY_VERIFY(closed);
+    TRY_VERIFY(closed);
     QCOMPARE(heard, QStringList({ "first:one", "first:two" }));
 }
 
@@ -485,7 +486,7 @@ void tst_Reentrancy::context_null()
     task->onMessage(nullptr, [&](const auto &) { heard << "null"; });
     bool closed = false;
     task->onClose([&](const auto &) { closed = true; });
-    QTRY_VERIFY(closed);
+    TRY_VERIFY(closed);
     QVERIFY(heard.isEmpty());
 }
 

@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 #include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -51,7 +52,7 @@ void tst_Send::send_textAndBinary()
     const QByteArray bytes("\x00\x01\xff binary", 10);
     task->send(SocketTask::SendOption(bytes));
     task->send(SocketTask::SendOption(QByteArray())); // an empty binary message is a message
-    QTRY_COMPARE(log.messages.size(), 3);
+    TRY_COMPARE(log.messages.size(), 3);
     QCOMPARE(log.messages.at(0).metaType().id(), QMetaType::QString);
     QCOMPARE(log.messages.at(0).toString(), QStringLiteral("héllo 🌍"));
     QCOMPARE(log.messages.at(1).metaType().id(), QMetaType::QByteArray);
@@ -73,7 +74,7 @@ void tst_Send::send_plainData()
         = QStringLiteral("sendSocketMessage:fail SocketTask.readyState is not OPEN");
     QVERIFY(!task->send(QStringLiteral("too early")));
     QCOMPARE(task->errMsg(), notOpen);
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
 
     QVERIFY(task->send(QStringLiteral("text")));
     QCOMPARE(task->errMsg(), QStringLiteral("sendSocketMessage:ok"));
@@ -91,7 +92,7 @@ void tst_Send::send_plainData()
     QVERIFY(task->send(QStringLiteral("after")));
     QCOMPARE(task->errMsg(), QStringLiteral("sendSocketMessage:ok"));
 
-    QTRY_COMPARE(server.received.size(), 4);
+    TRY_COMPARE(server.received.size(), 4);
     QCOMPARE(server.received.at(0), QVariant(QStringLiteral("text")));
     QCOMPARE(server.received.at(1), QVariant(QByteArray("\x00bin", 4)));
     QCOMPARE(server.received.at(2), QVariant(QStringLiteral("literal ü")));
@@ -122,7 +123,7 @@ void tst_Send::send_dataType()
     QFETCH(QString, type);
     TestServer server(TestServer::Echo);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     const QString errMsg = QStringLiteral("sendSocketMessage:fail parameter error: parameter.data "
                                           "should be String or ArrayBuffer instead of ")
         + type;
@@ -138,7 +139,7 @@ void tst_Send::send_dataType()
     QCOMPARE(loose.results.at(0).errMsg, errMsg);
     // nothing was sent, and the task still works
     task->send(SocketTask::SendOption(QStringLiteral("after")));
-    QTRY_COMPARE(server.received.size(), 1);
+    TRY_COMPARE(server.received.size(), 1);
     QCOMPARE(server.received.first().toString(), QStringLiteral("after"));
     QCOMPARE(task->readyState(), SocketTask::OPEN);
 }
@@ -147,7 +148,7 @@ void tst_Send::send_looseOptionNotObject()
 {
     TestServer server(TestServer::Echo);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog calls;
     SocketTaskBinding::send(task.get(), QStringLiteral("just a string"), calls.callbacks());
     QCOMPARE(calls.calls, QStringList({ "fail", "complete" }));
@@ -158,14 +159,14 @@ void tst_Send::send_looseOptionNotObject()
     SocketTaskBinding::send(
         task.get(), QVariantMap { { "data", QByteArray("b") } }, ok.callbacks());
     QCOMPARE(ok.calls, QStringList({ "success", "complete" }));
-    QTRY_COMPARE(server.received.size(), 1);
+    TRY_COMPARE(server.received.size(), 1);
 }
 
 void tst_Send::send_loneSurrogate()
 {
     TestServer server(TestServer::Echo);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     const std::pair<QString, int> cases[] = {
         { QStringLiteral("ab") + QChar(0xD800), 2 }, // high surrogate at the end
         { QString(QChar(0xDC00)) + "x", 0 }, // low surrogate first
@@ -186,7 +187,7 @@ void tst_Send::send_loneSurrogate()
     // a valid pair across the scan's 8-unit boundary is fine
     const QString across = QString(7, 'a') + QStringLiteral("😀") + QString(20, 'z');
     task->send(SocketTask::SendOption(across));
-    QTRY_COMPARE(server.received.size(), 2);
+    TRY_COMPARE(server.received.size(), 2);
     QCOMPARE(server.received.first().toString(), QStringLiteral("pair 😀 fine"));
     QCOMPARE(server.received.at(1).toString(), across);
 }
@@ -198,7 +199,7 @@ void tst_Send::send_loneSurrogateAnyLength()
 {
     TestServer server(TestServer::Echo);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     auto reference = [](const QString &text) -> qsizetype {
         for (qsizetype i = 0; i < text.size(); ++i) {
             if (text.at(i).isHighSurrogate() && i + 1 < text.size()
@@ -246,7 +247,7 @@ void tst_Send::send_loneSurrogateAnyLength()
         }
     }
     QVERIFY(lone > 500 && fine > 500); // both kinds were tried
-    QTRY_COMPARE(server.received.size(), fine);
+    TRY_COMPARE(server.received.size(), fine);
 }
 
 void tst_Send::send_notOpen()
@@ -260,13 +261,13 @@ void tst_Send::send_notOpen()
         withCallbacks(SocketTask::SendOption(QStringLiteral("too early")), connecting.callbacks()));
     QCOMPARE(connecting.calls, QStringList({ "fail", "complete" }));
     QCOMPARE(connecting.results.at(0).errMsg, notOpen);
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->close();
     CallbackLog closing;
     task->send(
         withCallbacks(SocketTask::SendOption(QStringLiteral("closing")), closing.callbacks()));
     QCOMPARE(closing.results.at(0).errMsg, notOpen);
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     CallbackLog closed;
     task->send(
         withCallbacks(SocketTask::SendOption(QStringLiteral("too late")), closed.callbacks()));
@@ -283,7 +284,7 @@ void tst_Send::send_manyInOrder()
     const int n = 2000;
     for (int i = 0; i < n; ++i)
         task->send(SocketTask::SendOption(QString::number(i)));
-    QTRY_COMPARE(log.messages.size(), n);
+    TRY_COMPARE(log.messages.size(), n);
     for (int i = 0; i < n; ++i)
         QCOMPARE(log.messages.at(i).toString(), QString::number(i));
 }
@@ -301,7 +302,7 @@ void tst_Send::bufferedAmountLow()
     QSignalSpy low(task.get(), &SocketTask::bufferedAmountLow);
     const QByteArray big(8 * 1024 * 1024, 'b');
     QVERIFY(task->send(big)); // no threshold: no signal
-    QTRY_COMPARE_WITH_TIMEOUT(task->bufferedAmount(), qint64(0), 10000);
+    TRY_COMPARE_WITH_TIMEOUT(task->bufferedAmount(), qint64(0), 10000);
     QCOMPARE(low.size(), 0);
 
     const qint64 threshold = 64 * 1024;
@@ -310,22 +311,22 @@ void tst_Send::bufferedAmountLow()
     QVERIFY(task->send(big));
     QVERIFY(task->bufferedAmount() > threshold); // Qt writes from the event loop
     QCOMPARE(low.size(), 0); // never inside send()
-    QTRY_COMPARE_WITH_TIMEOUT(low.size(), 1, 10000);
+    TRY_COMPARE_WITH_TIMEOUT(low.size(), 1, 10000);
     QVERIFY2(low.at(0).at(0).toLongLong() <= threshold, qPrintable(low.at(0).at(0).toString()));
     QVERIFY(task->send(QByteArray(1024, 's'))); // stays under the threshold
-    QTRY_COMPARE(task->bufferedAmount(), qint64(0));
+    TRY_COMPARE(task->bufferedAmount(), qint64(0));
     handlePostedEvents(); // what the last write posted
     QCOMPARE(low.size(), 1);
     QVERIFY(task->send(big)); // over again: once more
-    QTRY_COMPARE_WITH_TIMEOUT(low.size(), 2, 10000);
+    TRY_COMPARE_WITH_TIMEOUT(low.size(), 2, 10000);
     task->setBufferedAmountLowThreshold(-5);
     QCOMPARE(task->bufferedAmountLowThreshold(), qint64(-1));
     QVERIFY(task->send(big));
-    QTRY_COMPARE_WITH_TIMEOUT(task->bufferedAmount(), qint64(0), 10000);
+    TRY_COMPARE_WITH_TIMEOUT(task->bufferedAmount(), qint64(0), 10000);
     handlePostedEvents();
     QCOMPARE(low.size(), 2);
     task->close();
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
 }
 
 QTEST_GUILESS_MAIN(tst_Send)

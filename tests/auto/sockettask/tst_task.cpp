@@ -3,6 +3,7 @@
 
 #include "recorder.h"
 #include "testserver.h"
+#include "trywait.h"
 #include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -123,7 +124,7 @@ void tst_Task::properties()
     QCOMPARE(task->property("socketTaskId").toInt(), task->socketTaskId());
     QCOMPARE(task->property("errMsg").toString(), QStringLiteral("connectSocket:ok"));
     QVERIFY(task->ws());
-    QTRY_COMPARE(task->property("readyState").toInt(), int(SocketTask::OPEN));
+    TRY_COMPARE(task->property("readyState").toInt(), int(SocketTask::OPEN));
 }
 
 void tst_Task::readyState_openClose()
@@ -131,10 +132,10 @@ void tst_Task::readyState_openClose()
     TestServer server(TestServer::Echo);
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(optionFor(server.url())));
     QSignalSpy spy(task.get(), &SocketTask::readyStateChanged);
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->close();
     QCOMPARE(task->readyState(), SocketTask::CLOSING);
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     QCOMPARE(spy.size(), 3);
     QCOMPARE(spy.at(0).at(0).value<SocketTask::ReadyState>(), SocketTask::OPEN);
     QCOMPARE(spy.at(1).at(0).value<SocketTask::ReadyState>(), SocketTask::CLOSING);
@@ -159,7 +160,7 @@ void tst_Task::heartbeat_roundTripTime()
     std::unique_ptr<SocketTask> task(SocketTask::connectSocket(option));
     QCOMPARE(task->roundTripTime(), qint64(-1));
     QSignalSpy pongs(task.get(), &SocketTask::roundTripTimeChanged);
-    QTRY_VERIFY_WITH_TIMEOUT(pongs.size() >= 5, 5000);
+    TRY_VERIFY_WITH_TIMEOUT(pongs.size() >= 5, 5000);
     QVERIFY(task->roundTripTime() >= 0);
     QCOMPARE(pongs.last().at(0).toLongLong(), task->roundTripTime());
     QCOMPARE(task->readyState(), SocketTask::OPEN);
@@ -167,10 +168,10 @@ void tst_Task::heartbeat_roundTripTime()
     // Without the option, no ping at all.
     std::unique_ptr<SocketTask> quiet(SocketTask::connectSocket(optionFor(server.url())));
     QSignalSpy none(quiet.get(), &SocketTask::roundTripTimeChanged);
-    QTRY_COMPARE(quiet->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(quiet->readyState(), SocketTask::OPEN);
     // The sentinel: four more pongs of the 50 ms heartbeat beside it.
     const qsizetype seen = pongs.size();
-    QTRY_VERIFY_WITH_TIMEOUT(pongs.size() >= seen + 4, 5000);
+    TRY_VERIFY_WITH_TIMEOUT(pongs.size() >= seen + 4, 5000);
     QCOMPARE(none.size(), 0);
 }
 
@@ -194,14 +195,14 @@ void tst_Task::errMsg_isLatestResult()
     task->send(SocketTask::SendOption(QStringLiteral("early")));
     QCOMPARE(
         task->errMsg(), QStringLiteral("sendSocketMessage:fail SocketTask.readyState is not OPEN"));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     task->send(SocketTask::SendOption(QStringLiteral("x")));
     QCOMPARE(task->errMsg(), QStringLiteral("sendSocketMessage:ok"));
     task->close(SocketTask::CloseOption(1));
     QCOMPARE(task->errMsg(),
         QStringLiteral("closeSocket:fail The code must be either 1000, or between 3000 and 4999"));
     task->send(SocketTask::SendOption(QStringLiteral("drop")));
-    QTRY_COMPARE(task->readyState(), SocketTask::CLOSED);
+    TRY_COMPARE(task->readyState(), SocketTask::CLOSED);
     QVERIFY2(task->errMsg().startsWith("socketTask:fail "), qPrintable(task->errMsg()));
 }
 
@@ -225,15 +226,15 @@ void tst_Task::legacy_sendSocketMessageAndCloseSocket()
         task.get(), QVariantMap { { "data", "x" } }, connecting.callbacks());
     QCOMPARE(connecting.results.at(0).errMsg,
         QStringLiteral("sendSocketMessage:fail SocketTask.readyState is not OPEN"));
-    QTRY_COMPARE(task->readyState(), SocketTask::OPEN);
+    TRY_COMPARE(task->readyState(), SocketTask::OPEN);
     CallbackLog open;
     SocketTaskBinding::sendSocketMessage(
         task.get(), QVariantMap { { "data", "hi" } }, open.callbacks());
     QCOMPARE(open.results.at(0).errMsg, QStringLiteral("sendSocketMessage:ok"));
-    QTRY_COMPARE(log.messages.size(), 1);
+    TRY_COMPARE(log.messages.size(), 1);
     SocketTaskBinding::closeSocket(task.get(), QVariantMap { { "code", 4000 } }, open.callbacks());
     QCOMPARE(open.results.at(2).errMsg, QStringLiteral("closeSocket:ok"));
-    QTRY_VERIFY(log.closed());
+    TRY_VERIFY(log.closed());
     QCOMPARE(log.close.code, 4000);
     CallbackLog closed;
     SocketTaskBinding::sendSocketMessage(
