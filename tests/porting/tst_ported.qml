@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Six snippets of WeChat and Taro code (docs/snippets/ported), each of a shape that broke
-// before: the legacy API with a keepalive interval, Taro's Promise style, async/await (lowered
-// at build time), WeChat's task returned at once, a `.pragma library` helper and a reconnect
-// wrapper. Run against real servers, unchanged but for the documented one-line changes.
+// Snippets of WeChat, Taro, Baidu and Alipay code (docs/snippets/ported, the porting guide's
+// examples), each of a shape that broke before: the legacy API with a keepalive interval, Taro's
+// Promise style, async/await (lowered at build time), WeChat's task returned at once, a
+// `.pragma library` helper, a reconnect wrapper, Alipay's and Baidu's own shapes, a Taro module
+// with its imports and exports, and the platform's storage and toast answered by the app's
+// stubs. Run against real servers, unchanged but for the documented one-line changes.
 import QtQuick
 import QtTest
 import SocketTask
@@ -17,6 +19,8 @@ import "alipay_task.js" as AlipayTask
 import "alipay_global.js" as AlipayGlobal
 import "baidu_task.js" as BaiduTask
 import "taro_module.mjs" as TaroModule
+import "platform_stubs.js" as PlatformStubs
+import "wx_storage_toast.js" as WxStorageToast
 
 TestCase {
     id: tc
@@ -76,6 +80,20 @@ TestCase {
         tryVerify(() => echoed !== null, 5000);
         compare(echoed, "string:baidu");
         opened.task.close({});
+    }
+
+    // WeChat code calling the platform's storage and toast beside the socket: the app's stubs,
+    // added to the facades by a `.pragma library` file, answer it.
+    function test_platformStubs() {
+        const server = TestHelper.server("Echo");
+        PlatformStubs.install();
+        Taro.setStorageSync("token", "t-42");
+        const task = WxStorageToast.connectWithToken(server.urlString());
+        tryCompare(task, "readyState", SocketTask.OPEN);
+        tryVerify(() => PlatformStubs.shownToasts().length === 1, 5000);
+        compare(PlatformStubs.shownToasts(), ["connected"]);
+        verify(server.requestUrl(0).endsWith("&token=t-42"), server.requestUrl(0));
+        task.close({});
     }
 
     // A real-shaped Taro module: `import Taro, { ... } from '@tarojs/taro'` and its exports,

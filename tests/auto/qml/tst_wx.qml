@@ -54,30 +54,45 @@ TestCase {
     }
 
     // Scripts add their own names beside the socket calls (stubs of the platform's storage and
-    // toast APIs); every script sees them, and the facades are unchanged.
+    // toast APIs): every file sees them, this QML document included.
     function test_scriptsAddTheirOwnNames() {
         const server = TestHelper.server("Echo");
         ApiLibrary.addStubs();
         compare(ApiModule.stubs(), ["stored:token", "toast:hi"], "seen by an ECMAScript module");
+        compare(Taro.getStorageSync("a"), "stored:a", "seen by a QML document");
+        compare(Wx.showToast({ "title": "t" }), "toast:t");
         verify("showToast" in ApiLibrary.wx());
         const task = ApiLibrary.connectWithToken(server.urlString());
         let opened = false;
         task.onOpen(() => opened = true);
         tryVerify(() => opened);
         compare(server.requestUrl(server.connectionCount() - 1).split("?")[1], "q=1&token=stored:token");
-        // A QML document sees the QML type, which takes no new name (Qt 6.4 to 6.11: see
-        // docs/porting.qdoc); its own socket calls are the facade's, not a script's.
-        compare(typeof Taro.getStorageSync, "undefined");
-        ApiLibrary.taro().connectSocket = () => "a script's stub";
-        compare(ApiLibrary.taro().connectSocket(), "a script's stub");
-        verify(typeof Taro.connectSocket === "function"
-               && Taro.connectSocket !== ApiLibrary.taro().connectSocket, "the facade's own");
-        delete ApiLibrary.taro().connectSocket;
-        verify(ApiLibrary.taro().connectSocket !== undefined, "the facade's again");
+        // replaced by the app: its own name, again
+        ApiLibrary.taro().getStorageSync = key => "again:" + key;
+        compare(Taro.getStorageSync("b"), "again:b");
         ApiLibrary.removeStubs();
+        compare(typeof Taro.getStorageSync, "undefined");
         verify(!("showToast" in ApiLibrary.wx()));
-        compare(typeof ApiModule.apis()[0].getStorageSync, "undefined");
         task.close({});
+    }
+
+    // The facade's own members stay its own: a stub would be hidden from QML documents.
+    function test_scriptsCannotReplaceTheFacade() {
+        const taro = ApiLibrary.taro();
+        let error = null;
+        try {
+            taro.connectSocket = () => "a stub";
+        } catch (e) {
+            error = e;
+        }
+        verify(error instanceof TypeError, String(error));
+        compare(error.message, "Taro.connectSocket is SocketTask's own and cannot be replaced: "
+                + "give yours a name of its own");
+        compare(typeof taro.connectSocket, "function");
+        try {
+            delete ApiLibrary.wx().onSocketOpen;
+        } catch (e) {} // a TypeError in strict code
+        compare(typeof ApiLibrary.wx().onSocketOpen, "function", "not deleted");
     }
 
     // WeChat's own example shape: the task is used on the next line.
