@@ -83,6 +83,9 @@ TestCase {
             });
         tryCompare(log, "length", 2);
         compare(log, ["baidu:string", "close:4002:done"]);
+        // the server notes the close when its side of the connection ends, which may come
+        // after the client's onClose
+        tryVerify(() => server.closeCount() === 1, 5000);
         compare(server.closeCodeAt(0), 4002);
     }
 

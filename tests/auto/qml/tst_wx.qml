@@ -59,6 +59,9 @@ TestCase {
         const server = TestHelper.server("Echo");
         ApiLibrary.addStubs();
         compare(ApiModule.stubs(), ["stored:token", "toast:hi"], "seen by an ECMAScript module");
+        // The facades' types name their own members only (the porting guide's way to say so;
+        // the category is "property" on Qt 6.4 and "missing-property" on 6.8, so none is named)
+        // qmllint disable
         compare(Taro.getStorageSync("a"), "stored:a", "seen by a QML document");
         compare(Wx.showToast({ "title": "t" }), "toast:t");
         verify("showToast" in ApiLibrary.wx());
@@ -72,6 +75,7 @@ TestCase {
         compare(Taro.getStorageSync("b"), "again:b");
         ApiLibrary.removeStubs();
         compare(typeof Taro.getStorageSync, "undefined");
+        // qmllint enable
         verify(!("showToast" in ApiLibrary.wx()));
         task.close({});
     }
