@@ -9,6 +9,8 @@
 //   sockettask-bench --instructions
 //                               instructions per message of each side, counted by callgrind
 //                               (the figure that does not swing from run to run)
+//   sockettask-bench --instructions --callgrind-dir DIR
+//                               ... and keeps callgrind's files in DIR (callgrind_annotate)
 //
 // The echo server runs in a child process, so this process's CPU is the client's alone. Each
 // round of a benchmark runs SocketTask and its baseline twice each (ABBA, then BAAB) and keeps
@@ -19,6 +21,7 @@
 #include <SocketTask>
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -558,14 +561,21 @@ int instructionsChild(const QString &name, bool sockettask, const QUrl &url, int
 
 // Instructions the client executes inside the measured stretch, per message: the same binary,
 // inputs and environment give the same count, whatever else the machine does.
-int instructionsRun(const QUrl &url, const QString &only)
+// keep: a folder for callgrind's files (NAME-1 SocketTask, NAME-0 baseline), for
+// callgrind_annotate; none: a temporary one.
+int instructionsRun(const QUrl &url, const QString &only, const QString &keep)
 {
     const QString valgrind = QStandardPaths::findExecutable(QStringLiteral("valgrind"));
     if (valgrind.isEmpty()) {
         QTextStream(stderr) << "sockettask-bench --instructions needs valgrind" << Qt::endl;
         return 1;
     }
-    QTemporaryDir dir;
+    QTemporaryDir temporary;
+    const QDir dir(keep.isEmpty() ? temporary.path() : keep);
+    if (!dir.mkpath(QStringLiteral("."))) {
+        QTextStream(stderr) << "sockettask-bench: cannot make " << keep << Qt::endl;
+        return 1;
+    }
     out << QStringLiteral("%1 %2 %3 %4  %5")
                .arg(QStringLiteral("benchmark"), -26)
                .arg(QStringLiteral("SocketTask"), 14)
@@ -644,6 +654,10 @@ int main(int argc, char *argv[])
         { QStringLiteral("verbose"), QStringLiteral("Print each round's figures too.") });
     parser.addOption({ QStringLiteral("only"), QStringLiteral("Run only this benchmark."),
         QStringLiteral("NAME") });
+    parser.addOption({ QStringLiteral("callgrind-dir"),
+        QStringLiteral("With --instructions: keep callgrind's files in <dir>, for "
+                       "callgrind_annotate (NAME-1 SocketTask, NAME-0 the baseline)."),
+        QStringLiteral("dir") });
     parser.addOption({ QStringLiteral("instructions"),
         QStringLiteral("Instructions per message of each side, counted by callgrind.") });
     parser.addOption({ QStringLiteral("server"), QStringLiteral("Internal: be the echo server.") });
@@ -685,7 +699,8 @@ int main(int argc, char *argv[])
     SocketTask::setMaxConcurrentTasks(0);
 
     if (parser.isSet(QStringLiteral("instructions")))
-        return instructionsRun(url, parser.value(QStringLiteral("only")));
+        return instructionsRun(url, parser.value(QStringLiteral("only")),
+            parser.value(QStringLiteral("callgrind-dir")));
     if (parser.isSet(QStringLiteral("sizes")) || parser.isSet(QStringLiteral("plot"))) {
         sizesRun(url, parser.value(QStringLiteral("plot")));
         return 0;
