@@ -77,11 +77,11 @@ TestCase {
                         task.onClose(() => log.push("close"));
                         log.push("added");
                     });
-                tryVerify(() => log.length === 2, 5000, at);
+                verify(TestHelper.waitFor(() => log.length === 2), at);
                 compare(log, ["added", "open"], at);
                 made.close({});
                 chain(Promise.resolve(), steps, () => log.push("chain"));
-                tryVerify(() => log.length === 4, 5000, at);
+                verify(TestHelper.waitFor(() => log.length === 4), at);
                 compare(log.slice(2), ["chain", "close"], at);
             }
         }
@@ -98,7 +98,7 @@ TestCase {
                         "data": "echo"
                     });
                 chain(Promise.resolve(), steps, () => log.push("chain"));
-                tryVerify(() => log.length === 2, 5000, at);
+                verify(TestHelper.waitFor(() => log.length === 2), at);
                 compare(log, ["chain", "message"], at);
                 task.offMessage();
             }
