@@ -107,8 +107,8 @@ void SocketTaskPrivate::start(const ErrMsg::ConnectRequest &request)
     Events::CallScope scope(&events);
     url = request.url;
     errMsg = ErrMsg::connectOk;
-    // The deadlines a user sets are precise timers: a coarse one may fire 5% early, and, as
-    // a browser's setTimeout, none ends before the time it was given.
+    // Every deadline here is a precise timer: a coarse one may fire 5% early, and, as a
+    // browser's setTimeout, none ends before the time it was given.
     if (request.timeout > 0)
         timeout.start(request.timeout, Qt::PreciseTimer, q);
     heartbeatInterval = request.heartbeatInterval;
@@ -154,8 +154,8 @@ void SocketTaskPrivate::socketRead(bool inside)
     heardSincePing = true;
     if (phase != Phase::Open)
         return;
-    if (inside)
-        timeout.start(s_frameTimeout.load(), q); // again after each read: no data for that long
+    if (inside) // again after each read: no data for that long
+        timeout.start(s_frameTimeout.load(), Qt::PreciseTimer, q);
     else if (timeout.isActive())
         timeout.stop();
 }
@@ -513,7 +513,8 @@ QString SocketTaskPrivate::doClose(int code, const QString &reason)
         setState(SocketTask::CLOSING);
         if (guard.isDead())
             return ErrMsg::closeOk;
-        timeout.start(s_closingTimeout.load(), q); // the peer's close frame, or we abort
+        // the peer's close frame, or we abort
+        timeout.start(s_closingTimeout.load(), Qt::PreciseTimer, q);
         socket.close(code, reason);
     }
     return ErrMsg::closeOk;

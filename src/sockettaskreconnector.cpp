@@ -158,7 +158,7 @@ void SocketTaskReconnectorPrivate::retry(const QString &errMsg)
     const int delay = full
         - int(std::floor(full * policy.jitter() * QRandomGenerator::global()->generateDouble()));
     deadline = QDeadlineTimer(delay);
-    wait.start(delay, q);
+    wait.start(delay, Qt::PreciseTimer, q); // never early (a coarse timer may be, by 5%)
     qCDebug(lcSocketTask, "reconnect: attempt %d in %d ms", attempt, delay);
     Q_EMIT q->reconnecting(delay, attempt);
 }
