@@ -16,8 +16,8 @@ namespace {
 constexpr unsigned char finBit = 0x80;
 constexpr unsigned char rsvBits = 0x70;
 constexpr unsigned char maskBit = 0x80;
-// RFC 6455 5.2: text (0x1) and binary (0x2) need no name of their own here.
-constexpr int opContinuation = 0x0, opBinary = 0x2, opClose = 0x8;
+// RFC 6455 5.2
+constexpr int opContinuation = 0x0, opText = 0x1, opBinary = 0x2, opClose = 0x8;
 constexpr quint64 maxControlPayload = 125;
 
 // RFC 6455 7.4.1 and the IANA registry: the codes a close frame may carry.
@@ -163,6 +163,20 @@ qsizetype WireCheck::readResponse(const char *data, qsizetype size)
 
 qsizetype WireCheck::readHeader(const char *data, qsizetype size)
 {
+    // The usual frame, in one test: a whole message (FIN, text or binary, no RSV bit) when none
+    // is open, unmasked, shorter than 126 bytes. It passes every check below as it is.
+    if (m_headerSize == 0 && size >= 2 && !m_insideMessage) {
+        const auto first = static_cast<unsigned char>(data[0]);
+        const auto second = static_cast<unsigned char>(data[1]);
+        if ((first == (finBit | opText) || first == (finBit | opBinary)) && second < 126) {
+            m_frameEndsMessage = true;
+            m_payloadLeft = second;
+            m_step = Step::Payload;
+            if (second == 0)
+                frameDone();
+            return 2;
+        }
+    }
     // Most often the whole header is there: no byte-by-byte loop.
     if (m_headerSize == 0 && size >= 2) {
         const auto second = static_cast<unsigned char>(data[1]);
@@ -233,13 +247,18 @@ int WireCheck::checkAhead()
 {
     if (!m_device || m_step == Step::Response || m_step == Step::Ignore)
         return 0;
+    // A window, not all that waits: the headers in it are what counts. A long payload is only
+    // counted here and skipped, not copied, by catchUp().
+    char window[aheadWindow];
     const qint64 unread = m_device->bytesAvailable();
-    if (unread <= m_parsedAhead)
+    if (unread <= m_parsedAhead || m_parsedAhead >= qint64(sizeof window))
         return 0;
-    const QByteArray bytes = m_device->peek(std::min<qint64>(unread, m_parsedAhead + 64 * 1024));
+    const qint64 seen = m_device->peek(window, std::min<qint64>(unread, sizeof window));
+    if (seen <= m_parsedAhead)
+        return 0;
     const int before = m_messagesRead;
-    read(bytes.constData() + m_parsedAhead, bytes.size() - m_parsedAhead);
-    m_parsedAhead = bytes.size();
+    read(window + m_parsedAhead, seen - m_parsedAhead);
+    m_parsedAhead = seen;
     // A message cut by a violation is not counted: its last frame never passed.
     return m_messagesRead - before;
 }
@@ -275,8 +294,7 @@ void WireCheck::headerDone()
     }
 
     m_frameEndsMessage = !isControl && isFinal;
-    m_keepPayload = opcode == opClose;
-    m_controlPayload.clear();
+    m_keepPayload = opcode == opClose; // frameDone() takes its payload: none is kept before
     m_payloadLeft = length;
     m_step = Step::Payload;
     if (length == 0)

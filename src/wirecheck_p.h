@@ -31,6 +31,9 @@ public:
     };
     // The limit of a handshake response's status line and headers (Chrome's: 256 KiB).
     static constexpr qsizetype maxResponseHeaderSize = 256 * 1024;
+    // How far past Qt's position checkAhead() reads: many small messages, or a large one's
+    // header and the start of its payload.
+    static constexpr qsizetype aheadWindow = 2048;
 
     // Starts reading what Qt reads from `device` (the socket, once TCP is connected). Again
     // after Qt connected the socket anew (a 401 with "Connection: close"): the new connection's
@@ -43,9 +46,10 @@ public:
     // While the handshake runs: checks the bytes Qt has not consumed yet (it waits for the whole
     // response), so that an answer that is not HTTP, or headers without end, fail at once.
     bool checkPendingResponse();
-    // Reads on into what Qt has not consumed yet (up to 64 KiB): returns how many whole
-    // messages there passed the checks (Qt emits them in this read, and they need no catching
-    // up), and finds a violation ahead, where Qt stopped at a fault of its own finding.
+    // Reads on into what Qt has not consumed yet (up to aheadWindow bytes past Qt's position):
+    // returns how many whole messages there passed the checks (Qt emits them in this read, and
+    // they need no catching up), and finds a violation ahead, where Qt stopped at a fault of
+    // its own finding.
     int checkAhead();
     // A message has begun and not ended: a frame in our reading or in bytes Qt left unread, or a
     // fragmented message waiting for its next fragment (Qt 6.4-6.11 time that out too).
