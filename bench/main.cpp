@@ -711,7 +711,9 @@ int main(int argc, char *argv[])
     // chroot), even for ws://. Qt's QML WebSocket made its QWebSocket before the measured
     // stretch and SocketTask inside it, so that one-time cost was counted per message on
     // SocketTask's side only: qml-pingpong read 5.08 on Qt 6.8, 1.09 without it.
-    { QWebSocket first; }
+    {
+        QWebSocket first;
+    }
     if (parser.isSet(QStringLiteral("instructions-child"))) {
         const QStringList rest = parser.positionalArguments();
         return instructionsChild(parser.value(QStringLiteral("instructions-child")),
