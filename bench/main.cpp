@@ -11,6 +11,9 @@
 //                               (the figure that does not swing from run to run)
 //   sockettask-bench --instructions --callgrind-dir DIR
 //                               ... and keeps callgrind's files in DIR (callgrind_annotate)
+//   sockettask-bench --instructions --budgets bench/budgets.txt
+//                               ... and fails when a ratio is over its ceiling (ctest
+//                               bench_budgets)
 //
 // The echo server runs in a child process, so this process's CPU is the client's alone. Each
 // round of a benchmark runs SocketTask and its baseline twice each (ABBA, then BAAB) and keeps
@@ -33,6 +36,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
+#include <QVersionNumber>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -593,16 +597,62 @@ int instructionsChild(const QString &name, bool sockettask, const QUrl &url, int
     return 2;
 }
 
+// --budgets FILE: the ceiling of each ratio on the running Qt version. A line is
+// "NAME QT CEILING ..."; the line of the highest QT version not above the running one counts
+// (6.9 is held to 6.8's ceilings, 6.12 to 6.11's).
+std::optional<double> budgetFor(const QString &file, const QString &name, QString *error)
+{
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        *error = QStringLiteral("cannot read %1").arg(file);
+        return std::nullopt;
+    }
+    const QVersionNumber running = QVersionNumber::fromString(QString::fromLatin1(qVersion()));
+    QVersionNumber best;
+    std::optional<double> ceiling;
+    int lineNumber = 0;
+    while (!in.atEnd()) {
+        ++lineNumber;
+        const QString line = QString::fromUtf8(in.readLine()).section(QLatin1Char('#'), 0, 0);
+        const QStringList f = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        if (f.isEmpty())
+            continue;
+        bool ok = false;
+        const QVersionNumber qt = QVersionNumber::fromString(f.value(1));
+        const double value = f.value(2).toDouble(&ok);
+        if (f.size() < 3 || qt.isNull() || !ok) {
+            *error = QStringLiteral("%1:%2: expected NAME QT-VERSION CEILING")
+                         .arg(file)
+                         .arg(lineNumber);
+            return std::nullopt;
+        }
+        if (f.at(0) == name && qt <= running.normalized() && (best.isNull() || qt > best)) {
+            best = qt;
+            ceiling = value;
+        }
+    }
+    return ceiling;
+}
+
 // Instructions the client executes inside the measured stretch, per message: the same binary,
 // inputs and environment give the same count, whatever else the machine does.
 // keep: a folder for callgrind's files (NAME-1 SocketTask, NAME-0 baseline), for
 // callgrind_annotate; none: a temporary one.
-int instructionsRun(const QUrl &url, const QString &only, const QString &keep)
+int instructionsRun(
+    const QUrl &url, const QString &only, const QString &keep, const QString &budgets)
 {
     const QString valgrind = QStandardPaths::findExecutable(QStringLiteral("valgrind"));
     if (valgrind.isEmpty()) {
         QTextStream(stderr) << "sockettask-bench --instructions needs valgrind" << Qt::endl;
         return 1;
+    }
+    if (!budgets.isEmpty()) { // a bad file fails now, not after the runs
+        QString error;
+        budgetFor(budgets, QString(), &error);
+        if (!error.isEmpty()) {
+            QTextStream(stderr) << "sockettask-bench: " << error << Qt::endl;
+            return 1;
+        }
     }
     QTemporaryDir temporary;
     const QDir dir(keep.isEmpty() ? temporary.path() : keep);
@@ -619,6 +669,7 @@ int instructionsRun(const QUrl &url, const QString &only, const QString &keep)
                                    "SocketTask / baseline, lower is better"))
         << Qt::endl;
     QStringList lines;
+    int overBudget = 0;
     for (const Counted &c : counted()) {
         if (!only.isEmpty() && only != QLatin1String(c.name))
             continue;
@@ -651,11 +702,30 @@ int instructionsRun(const QUrl &url, const QString &only, const QString &keep)
             }
         }
         const double ratio = perMessage[1] / perMessage[0];
-        out << QStringLiteral("%1 %2 %3 %4")
+        QString verdict;
+        if (!budgets.isEmpty()) {
+            QString error;
+            const std::optional<double> ceiling
+                = budgetFor(budgets, QString::fromLatin1(c.name), &error);
+            if (!error.isEmpty()) {
+                QTextStream(stderr) << "sockettask-bench: " << error << Qt::endl;
+                return 1;
+            }
+            if (!ceiling)
+                verdict
+                    = QStringLiteral("  no budget for Qt %1").arg(QString::fromLatin1(qVersion()));
+            else if (!(ratio <= *ceiling)) {
+                verdict = QStringLiteral("  OVER its budget %1").arg(*ceiling, 0, 'f', 3);
+                ++overBudget;
+            } else
+                verdict = QStringLiteral("  within its budget %1").arg(*ceiling, 0, 'f', 3);
+        }
+        out << QStringLiteral("%1 %2 %3 %4%5")
                    .arg(QString::fromLatin1(c.name), -26)
                    .arg(QString::number(perMessage[1], 'f', 0), 14)
                    .arg(QString::number(perMessage[0], 'f', 0), 14)
                    .arg(QString::number(ratio, 'f', 3), 7)
+                   .arg(verdict)
             << Qt::endl;
         lines << QStringLiteral("instructions %1 %2 %3 %4")
                      .arg(QString::fromLatin1(c.name))
@@ -664,6 +734,11 @@ int instructionsRun(const QUrl &url, const QString &only, const QString &keep)
                      .arg(ratio, 0, 'f', 3);
     }
     out << Qt::endl << lines.join(QLatin1Char('\n')) << Qt::endl;
+    if (overBudget > 0) {
+        out << "sockettask-bench: " << overBudget << " ratio(s) over budget on Qt " << qVersion()
+            << " (" << budgets << ")" << Qt::endl;
+        return 1;
+    }
     return 0;
 }
 
@@ -692,6 +767,10 @@ int main(int argc, char *argv[])
         QStringLiteral("With --instructions: keep callgrind's files in <dir>, for "
                        "callgrind_annotate (NAME-1 SocketTask, NAME-0 the baseline)."),
         QStringLiteral("dir") });
+    parser.addOption({ QStringLiteral("budgets"),
+        QStringLiteral("With --instructions: fail when a ratio is over its ceiling in <file> "
+                       "for this Qt version (bench/budgets.txt)."),
+        QStringLiteral("file") });
     parser.addOption({ QStringLiteral("instructions"),
         QStringLiteral("Instructions per message of each side, counted by callgrind.") });
     parser.addOption({ QStringLiteral("server"), QStringLiteral("Internal: be the echo server.") });
@@ -743,7 +822,7 @@ int main(int argc, char *argv[])
 
     if (parser.isSet(QStringLiteral("instructions")))
         return instructionsRun(url, parser.value(QStringLiteral("only")),
-            parser.value(QStringLiteral("callgrind-dir")));
+            parser.value(QStringLiteral("callgrind-dir")), parser.value(QStringLiteral("budgets")));
     if (parser.isSet(QStringLiteral("sizes")) || parser.isSet(QStringLiteral("plot"))) {
         sizesRun(url, parser.value(QStringLiteral("plot")));
         return 0;
