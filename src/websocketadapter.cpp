@@ -21,6 +21,7 @@ void WebSocketAdapter::open(QObject *owner, Listener *listener,
     m_listener = listener;
     m_tcpNoDelay = request.tcpNoDelay;
     m_protocols = request.protocols;
+    m_secure = request.url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
     m_maxBufferedAmount = maxBufferedAmount;
 
     // One fresh QWebSocket per task: Qt (6.4 at least) keeps closeCode() and ignoreSslErrors()
@@ -217,16 +218,17 @@ void WebSocketAdapter::connectSignals()
             if (passesChecks())
                 m_listener->socketBinary(message);
         });
-    QObject::connect(ws, &QWebSocket::pong, m_owner, [this](quint64 elapsed, const QByteArray &) {
-        if (!m_closing)
-            m_listener->socketPong(qint64(elapsed));
-    });
     // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
-    QObject::connect(ws, &QWebSocket::sslErrors, m_owner, [this](const QList<QSslError> &errors) {
-        m_tlsErrors.clear();
-        for (const QSslError &e : errors)
-            m_tlsErrors << e.errorString();
-    });
+    // Only wss:// has certificates; each signal followed costs the connection memory (a
+    // signal this far down QWebSocket's list, about 400 bytes).
+    if (m_secure) {
+        QObject::connect(
+            ws, &QWebSocket::sslErrors, m_owner, [this](const QList<QSslError> &errors) {
+                m_tlsErrors.clear();
+                for (const QSslError &e : errors)
+                    m_tlsErrors << e.errorString();
+            });
+    }
     auto onError = [this](QAbstractSocket::SocketError) {
         if (m_closing)
             return;
@@ -285,6 +287,16 @@ void WebSocketAdapter::sendBinary(const QByteArray &bytes)
 
 void WebSocketAdapter::ping()
 {
+    // Followed from the first ping on (memory, as for sslErrors): a pong nobody asked for
+    // measures no round trip.
+    if (!m_followingPongs) {
+        m_followingPongs = true;
+        QObject::connect(
+            m_ws, &QWebSocket::pong, m_owner, [this](quint64 elapsed, const QByteArray &) {
+                if (!m_closing)
+                    m_listener->socketPong(qint64(elapsed));
+            });
+    }
     m_ws->ping();
 }
 
