@@ -65,7 +65,10 @@ install_clang() {
 
 # Runs `./build.sh "$@"` in a chroot of Debian release $suite, with this source tree mounted at
 # /src and the build in the chroot's /root/build. The chroot is made once (about a minute) and
-# kept, with what build.sh installed in it: delete its folder to start again from a fresh one.
+# kept, with what build.sh installed in it: delete its folder to start again from a fresh one,
+# but only with nothing mounted in it (`mount | grep FOLDER`): a run that was killed leaves the
+# machine's /dev bound inside, and `rm -rf` would empty the machine's /dev through it (this
+# happened once). Each run first unmounts what a killed run left.
 test_on() {
     local suite=${1:?usage: $0 test-on trixie|sid|bookworm [COMMAND]}
     shift
@@ -83,6 +86,10 @@ test_on() {
             "$suite" "$root.new" "${SOCKETTASK_MIRROR:-http://deb.debian.org/debian}"
         mv "$root.new" "$root"
     fi
+    local left
+    for left in $(awk -v r="$root/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r); do
+        umount -l "$left"
+    done
     cp /etc/resolv.conf "$root/etc/resolv.conf"
     mkdir -p "$root/src"
     # Unmounted in reverse order however the run ends.
