@@ -601,19 +601,20 @@ int instructionsChild(const QString &name, bool sockettask, const QUrl &url, int
     return 2;
 }
 
-// --budgets FILE: the ceiling of each ratio on the running Qt version. A line is
+// --budgets FILE: the ceiling of each ratio on the running Qt version, by benchmark. A line is
 // "NAME QT CEILING ..."; the line of the highest QT version not above the running one counts
-// (6.9 is held to 6.8's ceilings, 6.12 to 6.11's).
-std::optional<double> budgetFor(const QString &file, const QString &name, QString *error)
+// (6.9 is held to 6.8's ceilings, 6.12 to 6.11's). Empty and `error` set for a bad file.
+QHash<QString, double> readBudgets(const QString &file, QString *error)
 {
     QFile in(file);
     if (!in.open(QIODevice::ReadOnly | QIODevice::Text)) {
         *error = QStringLiteral("cannot read %1").arg(file);
-        return std::nullopt;
+        return {};
     }
-    const QVersionNumber running = QVersionNumber::fromString(QString::fromLatin1(qVersion()));
-    QVersionNumber best;
-    std::optional<double> ceiling;
+    const QVersionNumber running
+        = QVersionNumber::fromString(QString::fromLatin1(qVersion())).normalized();
+    QHash<QString, double> ceilings;
+    QHash<QString, QVersionNumber> from; // the Qt version of each ceiling kept
     int lineNumber = 0;
     while (!in.atEnd()) {
         ++lineNumber;
@@ -628,14 +629,14 @@ std::optional<double> budgetFor(const QString &file, const QString &name, QStrin
             *error = QStringLiteral("%1:%2: expected NAME QT-VERSION CEILING")
                          .arg(file)
                          .arg(lineNumber);
-            return std::nullopt;
+            return {};
         }
-        if (f.at(0) == name && qt <= running.normalized() && (best.isNull() || qt > best)) {
-            best = qt;
-            ceiling = value;
+        if (qt <= running && (!from.contains(f.at(0)) || qt > from.value(f.at(0)))) {
+            from.insert(f.at(0), qt);
+            ceilings.insert(f.at(0), value);
         }
     }
-    return ceiling;
+    return ceilings;
 }
 
 // Instructions the client executes inside the measured stretch, per message: the same binary,
@@ -650,9 +651,10 @@ int instructionsRun(
         QTextStream(stderr) << "sockettask-bench --instructions needs valgrind" << Qt::endl;
         return 1;
     }
+    QHash<QString, double> ceilings;
     if (!budgets.isEmpty()) { // a bad file fails now, not after the runs
         QString error;
-        budgetFor(budgets, QString(), &error);
+        ceilings = readBudgets(budgets, &error);
         if (!error.isEmpty()) {
             QTextStream(stderr) << "sockettask-bench: " << error << Qt::endl;
             return 1;
@@ -681,14 +683,15 @@ int instructionsRun(
         // Both sides at once, each in its own process under callgrind: the counts do not
         // depend on the load, and the run takes half the time where a core is free.
         QProcess children[2];
+        const QString files[2] = { dir.filePath(QStringLiteral("%1-0").arg(c.name)),
+            dir.filePath(QStringLiteral("%1-1").arg(c.name)) };
         for (const bool st : { true, false }) {
             QProcess &child = children[st];
             child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
             child.start(valgrind,
                 { QStringLiteral("--tool=callgrind"), QStringLiteral("--quiet"),
                     QStringLiteral("--collect-atstart=no"),
-                    QStringLiteral("--callgrind-out-file=")
-                        + dir.filePath(QStringLiteral("%1-%2").arg(c.name).arg(st)),
+                    QStringLiteral("--callgrind-out-file=") + files[st],
                     QCoreApplication::applicationFilePath(), QStringLiteral("--instructions-child"),
                     QString::fromLatin1(c.name),
                     st ? QStringLiteral("sockettask") : QStringLiteral("baseline"), url.toString(),
@@ -701,10 +704,10 @@ int instructionsRun(
                                     << " failed: " << child.readAllStandardOutput() << Qt::endl;
                 return 1;
             }
-            const QString file = dir.filePath(QStringLiteral("%1-%2").arg(c.name).arg(st));
-            QFile result(file);
+            QFile result(files[st]);
             if (!result.open(QIODevice::ReadOnly)) {
-                QTextStream(stderr) << "sockettask-bench: no callgrind output " << file << Qt::endl;
+                QTextStream(stderr)
+                    << "sockettask-bench: no callgrind output " << files[st] << Qt::endl;
                 return 1;
             }
             for (const QByteArray &line : result.readAll().split('\n')) {
@@ -715,14 +718,8 @@ int instructionsRun(
         const double ratio = perMessage[1] / perMessage[0];
         QString verdict;
         if (!budgets.isEmpty()) {
-            QString error;
-            const std::optional<double> ceiling
-                = budgetFor(budgets, QString::fromLatin1(c.name), &error);
-            if (!error.isEmpty()) {
-                QTextStream(stderr) << "sockettask-bench: " << error << Qt::endl;
-                return 1;
-            }
-            if (!ceiling)
+            const auto ceiling = ceilings.constFind(QString::fromLatin1(c.name));
+            if (ceiling == ceilings.cend())
                 verdict
                     = QStringLiteral("  no budget for Qt %1").arg(QString::fromLatin1(qVersion()));
             else if (!(ratio <= *ceiling)) {

@@ -21,7 +21,6 @@ void WebSocketAdapter::open(QObject *owner, Listener *listener,
     m_listener = listener;
     m_tcpNoDelay = request.tcpNoDelay;
     m_protocols = request.protocols;
-    m_secure = request.url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
     m_maxBufferedAmount = maxBufferedAmount;
 
     // One fresh QWebSocket per task: Qt (6.4 at least) keeps closeCode() and ignoreSslErrors()
@@ -76,6 +75,17 @@ void WebSocketAdapter::watchWire()
         return;
     }
     m_isTls = qobject_cast<QSslSocket *>(m_wire) != nullptr;
+    // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
+    // Followed only over TLS: each signal followed costs the connection memory (one this far
+    // down QWebSocket's list, about 400 bytes). The handshake comes later, from the event loop.
+    if (m_isTls) {
+        QObject::connect(
+            m_ws, &QWebSocket::sslErrors, m_owner, [this](const QList<QSslError> &errors) {
+                m_tlsErrors.clear();
+                for (const QSslError &e : errors)
+                    m_tlsErrors << e.errorString();
+            });
+    }
     // From the TCP connection on, before any byte of the response can arrive.
     QObject::connect(
         m_wire, &QAbstractSocket::connected, m_owner, [this] { m_check.watch(m_wire); });
@@ -218,17 +228,6 @@ void WebSocketAdapter::connectSignals()
             if (passesChecks())
                 m_listener->socketBinary(message);
         });
-    // Certificate problems come first, then a generic SslHandshakeFailedError: keep the why.
-    // Only wss:// has certificates; each signal followed costs the connection memory (a
-    // signal this far down QWebSocket's list, about 400 bytes).
-    if (m_secure) {
-        QObject::connect(
-            ws, &QWebSocket::sslErrors, m_owner, [this](const QList<QSslError> &errors) {
-                m_tlsErrors.clear();
-                for (const QSslError &e : errors)
-                    m_tlsErrors << e.errorString();
-            });
-    }
     auto onError = [this](QAbstractSocket::SocketError) {
         if (m_closing)
             return;

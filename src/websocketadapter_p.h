@@ -108,7 +108,6 @@ private:
     bool m_isTls = false;
     bool m_bufferFull = false; // the connection failed for it
     bool m_watchingWrites = false;
-    bool m_secure = false; // wss://
     bool m_followingPongs = false; // see ping()
     int m_messagesChecked = 0; // messages of this read already checked ahead
     bool passesChecks(); // may the message Qt emits now be delivered

@@ -169,11 +169,7 @@ qsizetype WireCheck::readHeader(const char *data, qsizetype size)
         const auto first = static_cast<unsigned char>(data[0]);
         const auto second = static_cast<unsigned char>(data[1]);
         if ((first == (finBit | opText) || first == (finBit | opBinary)) && second < 126) {
-            m_frameEndsMessage = true;
-            m_payloadLeft = second;
-            m_step = Step::Payload;
-            if (second == 0)
-                frameDone();
+            payloadFollows(second, true, false);
             return 2;
         }
     }
@@ -293,8 +289,13 @@ void WireCheck::headerDone()
         m_insideMessage = !isFinal;
     }
 
-    m_frameEndsMessage = !isControl && isFinal;
-    m_keepPayload = opcode == opClose; // frameDone() takes its payload: none is kept before
+    payloadFollows(length, !isControl && isFinal, opcode == opClose);
+}
+
+void WireCheck::payloadFollows(quint64 length, bool endsMessage, bool keep)
+{
+    m_frameEndsMessage = endsMessage;
+    m_keepPayload = keep; // frameDone() takes the kept payload: none is left from before
     m_payloadLeft = length;
     m_step = Step::Payload;
     if (length == 0)

@@ -81,6 +81,8 @@ private:
     qsizetype readHeader(const char *data, qsizetype size);
     bool firstBytesPass();
     void headerDone();
+    // The header passed: `length` bytes of payload come next (a close frame's are kept).
+    void payloadFollows(quint64 length, bool endsMessage, bool keep);
     void frameDone();
     void fail(const QString &why);
 

@@ -48,9 +48,24 @@ public:
     // false), checking it after each event. TestCase.tryVerify checks every 50 ms once its first
     // pass of the event loop found it false: tst_order's 1 620 round trips took 65 s that way on
     // Qt 6.8, where a loopback round trip takes more than one pass.
+    // A condition that throws ends the wait as false, with the error in the log (an error
+    // object would otherwise read as true).
     Q_INVOKABLE bool waitFor(QJSValue condition, int timeout = 5000)
     {
-        return TestWait::until([&condition] { return condition.call().toBool(); }, timeout);
+        QJSValue thrown;
+        const bool met = TestWait::until(
+            [&] {
+                const QJSValue result = condition.call();
+                if (result.isError())
+                    thrown = result;
+                return result.isError() || result.toBool();
+            },
+            timeout);
+        if (thrown.isError()) {
+            qWarning("TestHelper.waitFor: the condition threw %s", qPrintable(thrown.toString()));
+            return false;
+        }
+        return met;
     }
 
     // A fresh server for one test: "Echo", "TwoThenClose", "Refuse403", "Refuse404", "Hang".

@@ -35,6 +35,14 @@ TestCase {
     }
 
     // The listener added at the end of the chain hears onOpen.
+    // The wait these tests use: a condition that throws fails it, not passes it.
+    function test_waitForFailsWhenTheConditionThrows() {
+        ignoreWarning(/TestHelper.waitFor: the condition threw .*no such thing/);
+        verify(!TestHelper.waitFor(() => {
+                    throw new Error("no such thing");
+                }, 100));
+    }
+
     function test_open_taro() {
         const server = TestHelper.server("Echo");
         openAndClose(server, () => Taro.connectSocket({
