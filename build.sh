@@ -3,6 +3,10 @@
 #   ./build.sh demo   install what is missing, build, run the demo chat (QML client with its
 #                     chat server embedded; extra arguments go to it, e.g. --nick NAME)
 #   ./build.sh test   install what is missing, build, run the whole test suite (ctest)
+#   ./build.sh test-fast
+#                     the same, but not the tests that build SocketTask again as a user would
+#                     (label install: consumers, the Debian package) or count instructions
+#                     (label bench): the loop while working; CI runs `test`
 #   ./build.sh test-sanitizers
 #                     the whole suite again, built by clang with -fsanitize=address,undefined
 #   ./build.sh memcheck
@@ -158,11 +162,13 @@ demo)
     shift
     exec "$BUILD_DIR/demo/qml/sockettask-chat" "$@"
     ;;
-test)
+test | test-fast)
     install_deps
     build
     export QT_QPA_PLATFORM=offscreen
-    ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "$(nproc)"
+    skip=()
+    [ "$1" = test-fast ] && skip=(--label-exclude 'install|bench')
+    ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "$(nproc)" "${skip[@]}"
     ;;
 test-sanitizers)
     install_deps
