@@ -7,6 +7,7 @@
 #include "testserver.h"
 #include "trywait.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -115,6 +116,7 @@ private Q_SLOTS:
     void policy_delayGrowsToMax();
     void serverRestartsOnSamePort();
     void backoffGrowsThenGivesUp();
+    void delayNeverEndsEarly();
     void jitterShortensEachWait();
     void closeCodes_data();
     void closeCodes();
@@ -227,6 +229,31 @@ void tst_Reconnect::backoffGrowsThenGivesUp()
         log.events.last().startsWith("gaveUp connectSocket:fail "), qPrintable(log.events.last()));
     QCOMPARE(reconnector.attempt(), 4);
     QCOMPARE(reconnector.remainingTime(), -1);
+}
+
+// No deadline ends early (contract): a coarse timer may fire 5% early (190 ms of 200).
+void tst_Reconnect::delayNeverEndsEarly()
+{
+    SocketTaskReconnector reconnector(
+        optionFor(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(closedPort()))),
+        exactPolicy(200, 200, 2));
+    QElapsedTimer clock;
+    clock.start();
+    QList<qint64> waitStarted, taskMade; // ns
+    connect(&reconnector, &SocketTaskReconnector::reconnecting, this,
+        [&] { waitStarted << clock.nsecsElapsed(); });
+    connect(&reconnector, &SocketTaskReconnector::taskCreated, this,
+        [&] { taskMade << clock.nsecsElapsed(); });
+    reconnector.start();
+    TRY_VERIFY(!reconnector.isActive());
+    QCOMPARE(waitStarted.size(), 2);
+    QCOMPARE(taskMade.size(), 3); // the first and 2 attempts
+    // The wait's timer starts just before `reconnecting` is emitted: the time between that
+    // timer's start and this record (well under the 0.5 ms allowed) is all that is not seen.
+    for (int i = 0; i < 2; ++i) {
+        const qint64 waited = taskMade.at(i + 1) - waitStarted.at(i);
+        QVERIFY2(waited >= 200'000'000 - 500'000, qPrintable(QStringLiteral("%1 ns").arg(waited)));
+    }
 }
 
 void tst_Reconnect::jitterShortensEachWait()
